@@ -1,0 +1,73 @@
+"""Issue 2 figures: `kai --help` wall time, heavy imports, and a sandboxed scale request.
+
+    python3 benchmarks/cli_startup.py [--runs 15]
+
+Prints median/min/max wall seconds for each command (run on an idle machine: the figures
+are wall-clock) and the heavy packages that importing k8sgpt_py.cli pulls in (should be none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEAVY = ("langchain", "langchain_core", "kubernetes", "sklearn", "pulp", "statsmodels", "openai")
+
+
+def kai_script() -> list[str]:
+    script = Path(sys.executable).parent / "kai"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "k8sgpt_py"]
+
+
+def timed(command: list[str], runs: int, env: dict[str, str]) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{command} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
+    return times
+
+
+def heavy_imports() -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import k8sgpt_py.cli"],
+        capture_output=True, text=True, check=True,
+    )
+    loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines()}
+    return sorted(loaded & set(HEAVY))
+
+
+def report(name: str, times: list[float], goal: float) -> None:
+    median = statistics.median(times)
+    verdict = "ok" if median <= goal else "OVER GOAL"
+    print(f"{name:55} median {median:.3f}s  min {min(times):.3f}s  max {max(times):.3f}s"
+          f"  (goal <= {goal}s: {verdict})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "XDG_STATE_HOME": tmp, "XDG_CONFIG_HOME": tmp}
+        for var in ("KAI_MODEL", "KAI_BASE_URL", "OPENAI_API_KEY"):
+            env.pop(var, None)
+        kai = kai_script()
+        print(f"kai = {' '.join(kai)}; runs = {args.runs}; cpus = {os.cpu_count()}; "
+              f"load = {os.getloadavg()[0]:.2f}")
+        print(f"heavy packages loaded by `import k8sgpt_py.cli`: {heavy_imports() or 'none'}")
+        report("kai --help", timed([*kai, "--help"], args.runs, env), 0.25)
+        scale = [*kai, "--sandbox", "-o", "json", "--yes", "scale checkout to 5"]
+        report('kai --sandbox -o json --yes "scale checkout to 5"', timed(scale, args.runs, env), 2.0)
+
+
+if __name__ == "__main__":
+    main()

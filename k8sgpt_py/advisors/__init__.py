@@ -1,0 +1,1 @@
+"""Advisors part of kai (see DESIGN.md)."""

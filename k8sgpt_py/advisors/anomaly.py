@@ -1,0 +1,315 @@
+"""Anomaly detection on metric history: a Gaussian-mixture density plus robust tests.
+
+Two detectors score every point, each as a *severity* (test statistic divided by its alarm
+level, so 1.0 means "just anomalous"):
+
+* the multivariate density (:mod:`anomaly_gmm`): a Gaussian mixture, components chosen by
+  BIC, over the standardised metrics plus time-of-day/week features; severity is how far
+  the log density falls below the ``threshold_quantile`` of the training log densities;
+* robust univariate tests per metric (:mod:`anomaly_robust`): spikes against the recent
+  median, level shifts and slow drifts (median of the last few points against the median
+  of the last day), seasonal residuals (value minus the median at the same time of day or
+  week) and variance changes, all against median/MAD bands.
+
+**Score mapping.** With ``s`` the largest severity, the score is ``s**4 / (1 + s**4)``:
+0.5 exactly at the alarm level, about 0.06 at half of it and 0.94 at twice it. Points
+scoring >= 0.5 are anomalous.
+
+Scoring is streaming: :meth:`AnomalyDetector.score_point` scores one point using only the
+past and then learns from it; :meth:`AnomalyDetector.score` loops over it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from k8sgpt_py.advisors.anomaly_gmm import MixtureScorer
+from k8sgpt_py.advisors.anomaly_robust import MetricScore, RobustMetricScorer, RobustSettings
+
+__all__ = [
+    "Anomaly",
+    "AnomalyDetector",
+    "PointScore",
+    "RobustSettings",
+    "detect",
+    "severity_to_score",
+]
+
+MULTIVARIATE = "multivariate"
+REPLICAS = "replicas"
+PER_REPLICA_SUFFIXES = ("_bytes",)
+
+
+def severity_to_score(severity: float) -> float:
+    """Map a severity (1.0 = at the alarm level) to a score in [0, 1] (0.5 at the level)."""
+    if severity <= 0.0:
+        return 0.0
+    if severity > 1e4:
+        return 1.0
+    power = severity**4
+    return power / (1.0 + power)
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """One anomalous stretch of time, explained by the metric that deviates most.
+
+    Attributes:
+        start: First anomalous point, unix seconds.
+        end: Last anomalous point, unix seconds.
+        metric: Metric that explains it most, or "multivariate" for an unusual combination.
+        score: Highest point score in the stretch (0..1, 0.5 = alarm level; see module doc).
+        peak_value: The metric's value where it deviated most.
+        expected_value: Typical value at that time (seasonal median, else recent median).
+        description: One human sentence.
+    """
+
+    start: float
+    end: float
+    metric: str
+    score: float
+    peak_value: float
+    expected_value: float
+    description: str
+
+
+@dataclass(frozen=True)
+class PointScore:
+    """Score of one point with its explanation.
+
+    Attributes:
+        score: 0..1 (see the module docstring for the mapping).
+        raw_score: Score before novelty suppression (equal to score when it is off).
+        metric_scores: Robust test outcome per metric scored at this point.
+        mixture_severity: Severity from the multivariate density (0.0 when not fitted).
+    """
+
+    score: float
+    raw_score: float
+    metric_scores: Mapping[str, MetricScore]
+    mixture_severity: float
+
+    @property
+    def top_metric(self) -> str:
+        """The metric with the largest robust severity, or "multivariate"."""
+        if not self.metric_scores:
+            return MULTIVARIATE
+        name, best = max(self.metric_scores.items(), key=lambda item: item[1].severity)
+        if best.severity < 1.0 <= self.mixture_severity:
+            return MULTIVARIATE
+        return name
+
+
+def _step_seconds(timestamps: np.ndarray) -> float:
+    diffs = np.diff(np.asarray(timestamps, dtype=float))
+    diffs = diffs[diffs > 0]
+    return float(np.median(diffs)) if diffs.size else 300.0
+
+
+class AnomalyDetector:
+    """Streaming anomaly detector for one workload's metrics (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        season_steps: Sequence[int] = (288, 2016),
+        threshold_quantile: float = 0.005,
+        max_components: int = 6,
+        use_mixture: bool = True,
+        refit_steps: int = 288,
+        novelty_steps: int = 0,
+        robust: RobustSettings | None = None,
+        context_metrics: Sequence[str] = (),
+        seed: int = 0,
+    ) -> None:
+        """Configure the detector.
+
+        Args:
+            season_steps: Candidate season lengths in sampling steps (day, week at 5 min).
+            threshold_quantile: Low quantile of training log densities used as the
+                mixture's alarm level.
+            max_components: Largest mixture size tried by BIC.
+            use_mixture: Whether to use the multivariate density at all.
+            refit_steps: While streaming, re-choose seasons every this many points and refit
+                the mixture when the history grew by half since the last fit.
+            novelty_steps: If > 0, a point's score is reported only when it beats every
+                raw score of the previous ``novelty_steps`` points, else 0 (one alert per
+                episode, as streaming alerting wants); 0 reports raw scores.
+            robust: Window lengths and alarm levels of the univariate tests.
+            context_metrics: Metrics used only as context by the mixture (no univariate
+                tests, never blamed), e.g. "replicas".
+            seed: Random seed of the mixture fit.
+        """
+        self.season_steps = tuple(season_steps)
+        self.threshold_quantile = threshold_quantile
+        self.max_components = max_components
+        self.use_mixture = use_mixture
+        self.refit_steps = refit_steps
+        self.novelty_steps = novelty_steps
+        self.robust = robust or RobustSettings()
+        self.context_metrics = frozenset(context_metrics)
+        self.seed = seed
+        self.metric_names: tuple[str, ...] = ()
+        self._scorers: dict[str, RobustMetricScorer] = {}
+        self._mixture = MixtureScorer(
+            threshold_quantile=threshold_quantile, max_components=max_components, seed=seed
+        )
+        self._times: list[float] = []
+        self._rows: list[np.ndarray] = []
+        self._mixture_rows = 0
+        self._since_refit = 0
+        self._recent_raw: deque[float] = deque(maxlen=max(1, novelty_steps))
+
+    def fit(self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]) -> AnomalyDetector:
+        """Learn normal behaviour from history (arrays of equal length, time ascending)."""
+        times = np.asarray(timestamps, dtype=float)
+        self.metric_names = tuple(metrics)
+        step_s = _step_seconds(times)
+        seasons_s = [steps * step_s for steps in self.season_steps]
+        for name in self.metric_names:
+            if name in self.context_metrics:
+                continue
+            values = np.asarray(metrics[name], dtype=float)
+            ok = ~np.isnan(values)
+            scorer = RobustMetricScorer(step_s=step_s, seasons_s=seasons_s, settings=self.robust)
+            scorer.fit(times[ok], values[ok])
+            self._scorers[name] = scorer
+        matrix = np.column_stack([np.asarray(metrics[m], dtype=float) for m in self.metric_names])
+        complete = ~np.isnan(matrix).any(axis=1)
+        self._times = times[complete].tolist()
+        self._rows = list(matrix[complete])
+        self._fit_mixture()
+        return self
+
+    def _fit_mixture(self) -> None:
+        self._mixture_rows = len(self._rows)
+        if self.use_mixture and self._rows:
+            self._mixture.fit(np.array(self._times), np.array(self._rows))
+
+    def score_point(self, timestamp: float, values: Mapping[str, float]) -> float:
+        """Score one new point (0..1) using only the past, then learn from it."""
+        return self.score_point_detail(timestamp, values).score
+
+    def score_point_detail(self, timestamp: float, values: Mapping[str, float]) -> PointScore:
+        """Like :meth:`score_point` but with the per-metric explanation."""
+        if not self.metric_names:
+            raise ValueError("AnomalyDetector.fit() must be called before scoring")
+        metric_scores: dict[str, MetricScore] = {}
+        for name, scorer in self._scorers.items():
+            value = values.get(name)
+            if value is not None and not math.isnan(value):
+                metric_scores[name] = scorer.update(float(timestamp), float(value))
+        mixture_severity = 0.0
+        row = np.array([float(values.get(name, math.nan)) for name in self.metric_names])
+        if not np.isnan(row).any():
+            if self.use_mixture:
+                mixture_severity = self._mixture.severity(float(timestamp), row)
+            self._times.append(float(timestamp))
+            self._rows.append(row)
+        severity = max([mixture_severity, *(m.severity for m in metric_scores.values())])
+        raw = severity_to_score(severity)
+        self._maybe_refit()
+        return PointScore(self._novel(raw), raw, metric_scores, mixture_severity)
+
+    def _novel(self, raw: float) -> float:
+        if self.novelty_steps <= 0:
+            return raw
+        is_novel = not self._recent_raw or raw > max(self._recent_raw)
+        self._recent_raw.append(raw)
+        return raw if is_novel else 0.0
+
+    def _maybe_refit(self) -> None:
+        self._since_refit += 1
+        if self.refit_steps <= 0 or self._since_refit < self.refit_steps:
+            return
+        self._since_refit = 0
+        for scorer in self._scorers.values():
+            scorer.refresh()
+        if len(self._rows) >= 1.5 * max(self._mixture_rows, 1):
+            self._fit_mixture()
+
+    def score(self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Score points in time order (streaming, via score_point); returns 0..1 per point."""
+        return np.array([d.score for d in self._score_all(timestamps, metrics)])
+
+    def _score_all(
+        self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]
+    ) -> list[PointScore]:
+        columns = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
+        return [
+            self.score_point_detail(float(t), {n: float(c[i]) for n, c in columns.items()})
+            for i, t in enumerate(np.asarray(timestamps, dtype=float))
+        ]
+
+
+def detect(
+    timestamps: np.ndarray,
+    metrics: Mapping[str, np.ndarray],
+    *,
+    train_fraction: float | None = None,
+    since: float | None = None,
+    min_score: float = 0.5,
+    merge_gap_steps: int = 3,
+    per_replica: bool = True,
+    detector: AnomalyDetector | None = None,
+) -> list[Anomaly]:
+    """Find anomalous stretches in the recent part of a metric history.
+
+    Args:
+        timestamps: Unix seconds, one per row.
+        metrics: Metric name -> values (same length as timestamps).
+        train_fraction: Fit on this leading fraction when ``since`` is not given (0.75).
+        since: Fit on rows before this time and scan the rows from it on.
+        min_score: Point score at which a point counts as anomalous.
+        merge_gap_steps: Anomalous points at most this many steps apart share a window.
+        per_replica: When a "replicas" metric is given, test "*_bytes" and "*_millicores"
+            per replica (scaling out is not an anomaly) and use replicas as context only.
+        detector: A configured, unfitted detector (default: ``AnomalyDetector()``, with
+            ``context_metrics=("replicas",)`` when per_replica applies).
+
+    Returns:
+        Anomalies in time order.
+
+    Raises:
+        ValueError: If there is too little history before the scanned part.
+    """
+    from k8sgpt_py.advisors.anomaly_explain import explain_runs
+
+    order = np.argsort(np.asarray(timestamps, dtype=float), kind="stable")
+    times = np.asarray(timestamps, dtype=float)[order]
+    columns = {name: np.asarray(v, dtype=float)[order] for name, v in metrics.items()}
+    divided = per_replica and REPLICAS in columns
+    if divided:
+        columns = _per_replica(columns)
+    if since is not None:
+        split = int(np.searchsorted(times, since))
+    else:
+        split = int(len(times) * (0.75 if train_fraction is None else train_fraction))
+    if split < 24:
+        raise ValueError(f"need at least 24 points of history before the scan, got {split}")
+    model = detector or AnomalyDetector(context_metrics=(REPLICAS,) if divided else ())
+    model.fit(times[:split], {n: c[:split] for n, c in columns.items()})
+    details = model._score_all(times[split:], {n: c[split:] for n, c in columns.items()})
+    scanned = {n: c[split:] for n, c in columns.items()}
+    return explain_runs(
+        times[split:],
+        scanned,
+        details,
+        min_score=min_score,
+        merge_gap_steps=merge_gap_steps,
+        per_replica=PER_REPLICA_SUFFIXES if divided else (),
+    )
+
+
+def _per_replica(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Divide per-pod resource metrics by the replica count (at least 1)."""
+    replicas = np.maximum(columns[REPLICAS], 1.0)
+    return {
+        name: values / replicas if name.endswith(PER_REPLICA_SUFFIXES) else values
+        for name, values in columns.items()
+    }

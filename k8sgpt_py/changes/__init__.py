@@ -1,0 +1,1 @@
+"""Changes part of kai (see DESIGN.md)."""

@@ -1,0 +1,230 @@
+"""proposal -> validate (guardrails, RBAC) -> server dry run -> diff -> confirm -> apply -> audit.
+
+Nothing is applied until every proposal of a plan has passed validation and its dry run,
+so a plan is never half-applied because of a refusal. Apply stops at the first failure
+and reports exactly what was applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from k8sgpt_py.changes import guardrails
+from k8sgpt_py.changes.audit import AuditLog, new_id
+from k8sgpt_py.changes.diff import unified
+from k8sgpt_py.changes.proposal import Proposal
+from k8sgpt_py.cluster.kinds import kind_info
+from k8sgpt_py.cluster.kube import ApiError, Cluster
+from k8sgpt_py.errors import ApplyFailed, ChangeDeclined, Forbidden, KaiError, Rejected
+
+_VERBS = {"patch": "patch", "create": "create", "delete": "delete", "evict": "create"}
+
+
+@dataclass
+class Change:
+    """One proposal as it moves through the pipeline."""
+
+    proposal: Proposal
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    diff: str = ""
+    applied: bool = False
+    error: str | None = None
+    audit_id: str | None = None
+    result: dict[str, Any] | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """``changes[]`` entry of the output contract (secret values redacted)."""
+        from k8sgpt_py.changes.diff import comparable
+        from k8sgpt_py.redact import redact
+
+        p = self.proposal
+        out = {
+            "target": p.target.to_json(),
+            "action": p.action,
+            "reason": p.reason,
+            "patch": p.patch if p.action == "patch" else p.manifest,
+            "before": comparable(self.before),
+            "after": comparable(self.after),
+            "diff": self.diff,
+            "destructive": p.destructive,
+            "applied": self.applied,
+        }
+        if self.error:
+            out["error"] = self.error
+        if self.audit_id:
+            out["audit_id"] = self.audit_id
+        return dict(redact(out))
+
+
+def prepare(
+    cluster: Cluster, proposals: list[Proposal], *, request: str, check_grounding: bool = True
+) -> list[Change]:
+    """Validate and dry-run every proposal; raise (exit 5, or 2 for unknown targets) on refusal."""
+    if check_grounding:
+        for proposal in proposals:
+            reason = guardrails.check(proposal, request)
+            if reason:
+                raise Rejected(reason, hint="ask for the change explicitly if you meant it")
+    allowed: dict[tuple[str, str, str | None, str | None], tuple[bool, str]] = {}
+    changes = []
+    for proposal in proposals:
+        _check_rbac(cluster, proposal, allowed)
+        changes.append(_dry_run(cluster, proposal))
+    return changes
+
+
+def _check_rbac(
+    cluster: Cluster,
+    proposal: Proposal,
+    cache: dict[tuple[str, str, str | None, str | None], tuple[bool, str]],
+) -> None:
+    t = proposal.target
+    verb = _VERBS[proposal.action]
+    sub = "eviction" if proposal.action == "evict" else None
+    key = (verb, t.kind, t.namespace, sub)
+    if key not in cache:
+        cache[key] = cluster.can_i(verb, t.kind, t.namespace, subresource=sub)
+    allowed, why = cache[key]
+    if not allowed:
+        what = f"{verb} {kind_info(t.kind).plural}" + (f"/{sub}" if sub else "")
+        where = f' in namespace "{t.namespace}"' if t.namespace else ""
+        raise Forbidden(
+            f"RBAC forbids {what}{where} for context {cluster.target.context}"
+            + (f": {why}" if why else ""),
+            hint="ask a cluster admin for the permission, or run with a context that has it",
+        )
+
+
+def _dry_run(cluster: Cluster, proposal: Proposal) -> Change:
+    t = proposal.target
+    change = Change(proposal)
+    try:
+        if proposal.action != "create":
+            change.before = cluster.get(t.kind, t.name, t.namespace)
+        change.after = _call(cluster, change, dry_run=True)
+    except ApiError as exc:
+        raise Rejected(
+            f"the API server refused the dry run of {proposal.reason}: {exc.message}",
+            hint="the change is invalid as proposed; nothing was applied",
+        ) from exc
+    except Forbidden as exc:
+        raise Forbidden(f"dry run of {proposal.reason} forbidden: {exc.message}") from exc
+    if proposal.action in ("delete", "evict"):
+        change.after = None
+    label = str(t)
+    change.diff = (
+        f"--- live/{label}\n+++ evicted/{label}\n-pod {t.namespace}/{t.name} on its node\n"
+        if proposal.action == "evict"
+        else unified(change.before, change.after, label)
+    )
+    return change
+
+
+def _call(cluster: Cluster, change: Change, *, dry_run: bool) -> dict[str, Any]:
+    p, t = change.proposal, change.proposal.target
+    if p.action == "patch":
+        patch = p.patch
+        if not dry_run and change.before is not None:
+            patch = _with_precondition(patch, change.before)
+        return cluster.patch(
+            t.kind, t.name, t.namespace, patch, patch_type=p.patch_type, dry_run=dry_run
+        )
+    if p.action == "create":
+        return cluster.create(t.kind, dict(p.manifest or {}), t.namespace, dry_run=dry_run)
+    if p.action == "delete":
+        return cluster.delete(t.kind, t.name, t.namespace, dry_run=dry_run)
+    return cluster.evict(t.name, t.namespace or "", dry_run=dry_run)
+
+
+def _with_precondition(patch: Any, before: dict[str, Any]) -> Any:
+    """Make the apply fail with 409 if the object changed after the diff was shown."""
+    version = (before.get("metadata") or {}).get("resourceVersion")
+    if not version:
+        return patch
+    if isinstance(patch, list):
+        return [{"op": "test", "path": "/metadata/resourceVersion", "value": version}, *patch]
+    meta = {**(patch.get("metadata") or {}), "resourceVersion": version}
+    return {**patch, "metadata": meta}
+
+
+def confirm(
+    changes: list[Change],
+    *,
+    assume_yes: bool,
+    ask: Callable[[str], str] | None,
+    context: str,
+) -> None:
+    """Ask once (twice for destructive changes); raise ChangeDeclined when not confirmed."""
+    if assume_yes:
+        return
+    if ask is None:
+        raise ChangeDeclined(
+            "not applied: no terminal to confirm on and --yes not given",
+            hint="review the diff, then re-run with --yes (or --dry-run to only preview)",
+        )
+    count = len(changes)
+    answer = ask(f"Apply {count} change{'s' * (count != 1)} to context {context}? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise ChangeDeclined("not applied: declined")
+    for change in changes:
+        if change.proposal.destructive:
+            name = change.proposal.target.name
+            typed = ask(f"{change.proposal.reason} is destructive. Type {name!r} to confirm: ")
+            if typed.strip() != name:
+                raise ChangeDeclined(f"not applied: {name!r} was not confirmed")
+
+
+def apply(
+    cluster: Cluster,
+    changes: list[Change],
+    *,
+    audit: AuditLog,
+    now: datetime,
+    meta: dict[str, Any],
+) -> None:
+    """Apply in order; audit each; on failure stop and raise ApplyFailed saying what landed."""
+    for change in changes:
+        record_id = new_id(now)
+        try:
+            change.result = _call(cluster, change, dry_run=False)
+            change.applied = True
+        except KaiError as exc:
+            change.error = exc.message
+        audit.append(_record(record_id, change, cluster, now, meta))
+        change.audit_id = record_id
+        if change.error:
+            done = [c.proposal.reason for c in changes if c.applied]
+            pending = [c.proposal.reason for c in changes if not c.applied and c is not change]
+            summary = f"applied: {'; '.join(done) or 'nothing'}"
+            if pending:
+                summary += f"; not applied: {'; '.join(pending)}"
+            raise ApplyFailed(
+                f"{change.proposal.reason} failed: {change.error} ({summary})",
+                hint="`kai undo` reverts what was applied" if done else None,
+            )
+
+
+def _record(
+    record_id: str, change: Change, cluster: Cluster, now: datetime, meta: dict[str, Any]
+) -> dict[str, Any]:
+    p = change.proposal
+    return {
+        "id": record_id,
+        "time": now.isoformat(),
+        **meta,
+        "context": cluster.target.context,
+        "server": cluster.target.server,
+        "target": p.target.to_json(),
+        "action": p.action,
+        "reason": p.reason,
+        "patch_type": p.patch_type,
+        "patch": p.patch if p.action == "patch" else p.manifest,
+        "before": change.before,
+        "after": change.result,
+        "applied": change.applied,
+        "error": change.error,
+    }

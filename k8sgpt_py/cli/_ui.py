@@ -1,0 +1,94 @@
+"""The RequestUI implementations: text on a terminal or pipe, silent for -o json/yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from k8sgpt_py.render.console import Terminal
+
+if TYPE_CHECKING:
+    from k8sgpt_py.changes.pipeline import Change
+    from k8sgpt_py.cli._context import AppContext
+    from k8sgpt_py.planner.plan import Plan
+    from k8sgpt_py.request import RequestOutcome
+
+
+class TextUI:
+    """Shows steps and diffs as they come; prompts on stderr when interactive."""
+
+    def __init__(self, terminal: Terminal, *, spinner_text: str | None = "planning…") -> None:
+        self.terminal = terminal
+        self.console = terminal.out()
+        self.err = terminal.err()
+        self._status: Any = None
+        if spinner_text and terminal.stderr.isatty():
+            self._status = self.err.status(spinner_text)
+            self._status.start()
+
+    def stop_spinner(self) -> None:
+        """Stop the spinner before anything else is printed."""
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def show_plan(self, plan: Plan) -> None:
+        """Print steps, answer and advice."""
+        from k8sgpt_py.render.request import show_plan
+
+        self.stop_spinner()
+        show_plan(self.console, plan)
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """Print the diffs."""
+        from k8sgpt_py.render.request import show_changes
+
+        self.stop_spinner()
+        show_changes(self.console, changes)
+
+    def ask(self) -> Callable[[str], str] | None:
+        """Prompt on stderr, read stdin; None when not on a terminal."""
+        if not self.terminal.is_interactive:
+            return None
+
+        def prompt(question: str) -> str:
+            self.terminal.stderr.write(question)
+            self.terminal.stderr.flush()
+            return input()
+
+        return prompt
+
+
+class QuietUI:
+    """For -o json/yaml: nothing on stdout until the one document; never prompts."""
+
+    def show_plan(self, plan: Plan) -> None:
+        """Nothing: the document carries the steps."""
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """Nothing: the document carries the diffs."""
+
+    def ask(self) -> Callable[[str], str] | None:
+        """Never prompt in machine-readable modes."""
+        return None
+
+
+def make_ui(app_ctx: AppContext, *, spinner_text: str | None = "planning…") -> TextUI | QuietUI:
+    """Text for -o text, silence for documents."""
+    if app_ctx.output == "text":
+        return TextUI(app_ctx.terminal, spinner_text=spinner_text)
+    return QuietUI()
+
+
+def finish(app_ctx: AppContext, outcome: RequestOutcome, ui: TextUI | QuietUI) -> None:
+    """Write the closing output (or the one document), then raise the outcome's error."""
+    from k8sgpt_py.render.emit import emit_data
+    from k8sgpt_py.render.request import show_applied
+
+    if isinstance(ui, TextUI):
+        ui.stop_spinner()
+        show_applied(ui.console, outcome.changes, dry_run=outcome.dry_run)
+    else:
+        emit_data(outcome.to_json(), app_ctx.output, app_ctx.terminal.stdout)
+    if outcome.error is not None:
+        raise outcome.error

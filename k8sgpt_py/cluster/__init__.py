@@ -1,0 +1,1 @@
+"""Cluster part of kai (see DESIGN.md)."""

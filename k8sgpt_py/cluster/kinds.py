@@ -1,0 +1,108 @@
+"""The resource kinds kai knows: names, aliases, API group/version, plural, scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from k8sgpt_py.errors import NotFound
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """How one kind is addressed over the REST API."""
+
+    kind: str
+    plural: str
+    group: str
+    version: str
+    is_namespaced: bool
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        """``apps/v1`` or ``v1`` for the core group."""
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        """REST path of the collection or of one object (``namespace`` None: all namespaces)."""
+        base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+        if self.is_namespaced and namespace:
+            base += f"/namespaces/{namespace}"
+        base += f"/{self.plural}"
+        return f"{base}/{name}" if name else base
+
+
+KINDS: tuple[KindInfo, ...] = (
+    KindInfo("Pod", "pods", "", "v1", True, ("po", "pod")),
+    KindInfo("Deployment", "deployments", "apps", "v1", True, ("deploy", "deployment")),
+    KindInfo("StatefulSet", "statefulsets", "apps", "v1", True, ("sts", "statefulset")),
+    KindInfo("DaemonSet", "daemonsets", "apps", "v1", True, ("ds", "daemonset")),
+    KindInfo("ReplicaSet", "replicasets", "apps", "v1", True, ("rs", "replicaset")),
+    KindInfo("Service", "services", "", "v1", True, ("svc", "service")),
+    KindInfo("Endpoints", "endpoints", "", "v1", True, ("ep",)),
+    KindInfo("ConfigMap", "configmaps", "", "v1", True, ("cm", "configmap")),
+    KindInfo("Secret", "secrets", "", "v1", True, ("secret",)),
+    KindInfo("Namespace", "namespaces", "", "v1", False, ("ns", "namespace")),
+    KindInfo("Node", "nodes", "", "v1", False, ("no", "node")),
+    KindInfo("Event", "events", "", "v1", True, ("ev", "event")),
+    KindInfo("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
+    KindInfo(
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "autoscaling",
+        "v2",
+        True,
+        ("hpa", "autoscaler"),
+    ),
+    KindInfo("Job", "jobs", "batch", "v1", True, ("job",)),
+    KindInfo("CronJob", "cronjobs", "batch", "v1", True, ("cj", "cronjob")),
+    KindInfo("Ingress", "ingresses", "networking.k8s.io", "v1", True, ("ing", "ingress")),
+    KindInfo("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
+    KindInfo("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
+    KindInfo(
+        "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        "v1",
+        False,
+    ),
+    KindInfo(
+        "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        "v1",
+        False,
+    ),
+)
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+def _index() -> dict[str, KindInfo]:
+    table: dict[str, KindInfo] = {}
+    for info in KINDS:
+        names = {info.kind.lower(), info.plural, *info.aliases}
+        names |= {f"{n}.{info.group}" for n in (info.kind.lower(), info.plural) if info.group}
+        for name in names:
+            table[name] = info
+    return table
+
+
+_BY_NAME = _index()
+
+
+def lookup_kind(name: str) -> KindInfo:
+    """Resolve ``deploy``, ``deployments``, ``Deployment`` or ``deployment.apps``."""
+    info = _BY_NAME.get(name.strip().lower())
+    if info is None:
+        import difflib
+
+        close = difflib.get_close_matches(name.lower(), list(_BY_NAME), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "try pod, deploy, svc or node"
+        raise NotFound(f'unknown resource type "{name}"', hint=hint)
+    return info
+
+
+def kind_info(kind: str) -> KindInfo:
+    """The entry for an exact ``kind`` (``Deployment``)."""
+    return lookup_kind(kind)

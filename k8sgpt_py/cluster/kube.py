@@ -1,0 +1,361 @@
+"""The one client object: kubeconfig loading and every API call (the only ``kubernetes`` importer).
+
+All requests go through :meth:`Cluster.request`, which speaks JSON dicts and translates
+``ApiException``/urllib3 failures into kai errors. Idempotent reads retry with bounded backoff;
+writes are never retried blindly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from k8sgpt_py.cluster.kinds import KindInfo, kind_info
+from k8sgpt_py.errors import (
+    ClusterUnavailable,
+    ConfigError,
+    Forbidden,
+    KaiError,
+    NotFound,
+    Rejected,
+)
+
+PatchType = Literal["merge", "strategic", "json"]
+_PATCH_CONTENT = {
+    "merge": "application/merge-patch+json",
+    "strategic": "application/strategic-merge-patch+json",
+    "json": "application/json-patch+json",
+}
+READ_RETRIES = 3
+RETRY_BACKOFF_SECONDS = 0.2
+
+
+class Conflict(KaiError):
+    """The object changed since it was read (HTTP 409)."""
+
+    exit_code = Rejected.exit_code
+
+
+class ApiError(KaiError):
+    """Any other non-success answer from the API server."""
+
+    def __init__(self, message: str, *, status: int, reason: str = "", hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class KubeTarget:
+    """Which cluster we talk to, as kubeconfig resolved it."""
+
+    context: str
+    namespace: str
+    server: str
+    user: str
+
+
+def _error_from_status(status: int, body: bytes, what: str) -> KaiError:
+    try:
+        doc = json.loads(body or b"{}")
+        message = str(doc.get("message") or "")
+        reason = str(doc.get("reason") or "")
+    except (ValueError, AttributeError):
+        message, reason = body[:256].decode("utf-8", "replace").strip(), ""
+    message = message or f"HTTP {status}"
+    if status == 404:
+        return NotFound(message)
+    if status == 403:
+        return Forbidden(message, hint="ask a cluster admin for access, or use --read-only")
+    if status == 401:
+        return ClusterUnavailable(
+            f"the API server rejected our credentials: {message}",
+            hint="check the user in your kubeconfig (kubectl config view --minify)",
+        )
+    if status == 409:
+        return Conflict(message, hint="the object changed meanwhile; run the request again")
+    if status == 422 or status == 400:
+        return ApiError(message, status=status, reason=reason or "Invalid")
+    return ApiError(f"{what}: {message}", status=status, reason=reason)
+
+
+class Cluster:
+    """A connection to one cluster; pass it down, never build another."""
+
+    def __init__(self, api_client: Any, target: KubeTarget, *, timeout_seconds: float = 30.0):
+        self._api = api_client
+        self.target = target
+        self.timeout_seconds = timeout_seconds
+
+    @classmethod
+    def connect(
+        cls,
+        *,
+        kubeconfig: str | None = None,
+        context: str | None = None,
+        timeout_seconds: float = 30.0,
+    ) -> Cluster:
+        """Load kubeconfig the way kubectl does (``KUBECONFIG`` list, current context)."""
+        from kubernetes import config
+        from kubernetes.config.config_exception import ConfigException
+
+        path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+        files = [p for p in path.split(os.pathsep) if p]
+        if not any(os.path.isfile(os.path.expanduser(p)) for p in files):
+            raise ConfigError(
+                f"no kubeconfig found at {path}",
+                hint="set KUBECONFIG, pass --kubeconfig, or try `kai --sandbox ...`",
+            )
+        try:
+            contexts, active = config.list_kube_config_contexts(config_file=path)
+            chosen = (
+                next((c for c in contexts if c["name"] == context), None) if context else active
+            )
+            if chosen is None:
+                names = ", ".join(c["name"] for c in contexts) or "none"
+                raise ConfigError(
+                    f'context "{context}" not found in kubeconfig', hint=f"contexts: {names}"
+                )
+            api = config.new_client_from_config(
+                config_file=path, context=chosen["name"], persist_config=False
+            )
+        except ConfigException as exc:
+            raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
+        except (ValueError, TypeError, KeyError, OSError) as exc:  # malformed YAML/fields
+            raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
+        ctx = chosen.get("context") or {}
+        target = KubeTarget(
+            context=chosen["name"],
+            namespace=ctx.get("namespace") or "default",
+            server=api.configuration.host,
+            user=ctx.get("user") or "",
+        )
+        return cls(api, target, timeout_seconds=timeout_seconds)
+
+    # -- the choke point -------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        raw: bool = False,
+    ) -> Any:
+        """Send one request; return parsed JSON (or text when ``raw``); raise kai errors."""
+        import urllib3
+        from kubernetes.client.exceptions import ApiException
+
+        params = {k: v for k, v in (query or {}).items() if v is not None}
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        _, url, headers, body_, _ = self._api.param_serialize(
+            method,
+            path,
+            query_params=list(params.items()),
+            header_params=headers,
+            body=body,
+            auth_settings=["BearerToken"],
+        )
+        tries = READ_RETRIES if method == "GET" else 1
+        for attempt in range(tries):
+            try:
+                response = self._api.call_api(
+                    method,
+                    url,
+                    header_params=headers,
+                    body=body_,
+                    _request_timeout=self.timeout_seconds,
+                )
+                data = response.read()
+            except (urllib3.exceptions.HTTPError, ApiException, OSError) as exc:
+                if attempt + 1 < tries:
+                    time.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
+                    continue
+                raise self._unreachable(exc) from exc
+            if response.status >= 500 and attempt + 1 < tries:
+                time.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
+                continue
+            break
+        if response.status >= 300:
+            raise _error_from_status(response.status, data, f"{method} {path}")
+        if raw:
+            return data.decode("utf-8", "replace")
+        try:
+            return json.loads(data) if data else {}
+        except ValueError as exc:
+            raise ApiError(
+                f"the API server sent a response that is not JSON for {method} {path}", status=0
+            ) from exc
+
+    def _unreachable(self, exc: BaseException) -> ClusterUnavailable:
+        reason = str(getattr(exc, "reason", "") or exc).splitlines()[0][:200]
+        return ClusterUnavailable(
+            f'cannot reach cluster "{self.target.context}" ({self.target.server}): {reason}',
+            hint="check `kubectl config current-context` or pass --context",
+        )
+
+    # -- verbs -------------------------------------------------------------------------------
+
+    def get(self, kind: str | KindInfo, name: str, namespace: str | None = None) -> dict[str, Any]:
+        """One object as a dict; NotFound names kind, namespace and name."""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        try:
+            obj: dict[str, Any] = self.request("GET", info.path(namespace, name))
+        except NotFound as exc:
+            where = f' in namespace "{namespace}"' if info.is_namespaced and namespace else ""
+            raise NotFound(f'{info.kind.lower()} "{name}" not found{where}') from exc
+        return obj
+
+    def iter_list(
+        self,
+        kind: str | KindInfo,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        page_size: int = 500,
+    ) -> Iterator[dict[str, Any]]:
+        """Objects of a kind (``namespace`` None: all namespaces), page by page."""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        token: str | None = None
+        while True:
+            page = self.request(
+                "GET",
+                info.path(namespace),
+                query={
+                    "labelSelector": label_selector,
+                    "fieldSelector": field_selector,
+                    "limit": page_size,
+                    "continue": token,
+                },
+            )
+            for item in page.get("items") or []:
+                item.setdefault("kind", info.kind)
+                item.setdefault("apiVersion", info.api_version)
+                yield item
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return
+
+    def list(
+        self, kind: str | KindInfo, namespace: str | None = None, **kw: Any
+    ) -> list[dict[str, Any]]:
+        """All objects of a kind as a list (see :meth:`iter_list`)."""
+        return list(self.iter_list(kind, namespace, **kw))
+
+    def patch(
+        self,
+        kind: str | KindInfo,
+        name: str,
+        namespace: str | None,
+        patch: Any,
+        *,
+        patch_type: PatchType = "strategic",
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Patch one object; ``dry_run`` asks the server to validate without storing."""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        return dict(
+            self.request(
+                "PATCH",
+                info.path(namespace, name),
+                query={"dryRun": "All" if dry_run else None},
+                body=patch,
+                content_type=_PATCH_CONTENT[patch_type],
+            )
+        )
+
+    def create(
+        self,
+        kind: str | KindInfo,
+        body: dict[str, Any],
+        namespace: str | None,
+        *,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Create an object."""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        query = {"dryRun": "All" if dry_run else None}
+        return dict(self.request("POST", info.path(namespace), query=query, body=body))
+
+    def delete(
+        self, kind: str | KindInfo, name: str, namespace: str | None, *, dry_run: bool = False
+    ) -> dict[str, Any]:
+        """Delete an object (foreground propagation is left to the server's default)."""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        query = {"dryRun": "All" if dry_run else None}
+        return dict(self.request("DELETE", info.path(namespace, name), query=query))
+
+    def evict(self, name: str, namespace: str, *, dry_run: bool = False) -> dict[str, Any]:
+        """Evict a pod through the Eviction API (respects PodDisruptionBudgets)."""
+        body = {
+            "apiVersion": "policy/v1",
+            "kind": "Eviction",
+            "metadata": {"name": name, "namespace": namespace},
+        }
+        if dry_run:
+            body["deleteOptions"] = {"dryRun": ["All"]}
+        path = kind_info("Pod").path(namespace, name) + "/eviction"
+        query = {"dryRun": "All" if dry_run else None}
+        return dict(self.request("POST", path, query=query, body=body))
+
+    def logs(
+        self,
+        pod: str,
+        namespace: str,
+        *,
+        container: str | None = None,
+        tail_lines: int | None = None,
+        previous: bool = False,
+    ) -> str:
+        """Log text of one container."""
+        path = kind_info("Pod").path(namespace, pod) + "/log"
+        query = {
+            "container": container,
+            "tailLines": tail_lines,
+            "previous": "true" if previous else None,
+        }
+        return str(self.request("GET", path, query=query, raw=True))
+
+    def can_i(
+        self,
+        verb: str,
+        kind: str | KindInfo,
+        namespace: str | None,
+        *,
+        name: str | None = None,
+        subresource: str | None = None,
+    ) -> tuple[bool, str]:
+        """SelfSubjectAccessReview: may the current user do ``verb`` on the resource?"""
+        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        attrs = {"verb": verb, "group": info.group, "resource": info.plural, "name": name}
+        if info.is_namespaced:
+            attrs["namespace"] = namespace
+        if subresource:
+            attrs["subresource"] = subresource
+        review = self.request(
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            body={
+                "apiVersion": "authorization.k8s.io/v1",
+                "kind": "SelfSubjectAccessReview",
+                "spec": {"resourceAttributes": {k: v for k, v in attrs.items() if v}},
+            },
+        )
+        status = review.get("status") or {}
+        return bool(status.get("allowed")), str(status.get("reason") or "")
+
+    def pod_metrics(self, namespace: str | None = None) -> list[dict[str, Any]]:
+        """metrics.k8s.io PodMetrics (current usage), or [] when metrics-server is absent."""
+        base = "/apis/metrics.k8s.io/v1beta1"
+        path = f"{base}/namespaces/{namespace}/pods" if namespace else f"{base}/pods"
+        try:
+            return list(self.request("GET", path).get("items") or [])
+        except NotFound:
+            return []

@@ -1,0 +1,241 @@
+"""Metric history from a CSV file (the demo history in ``examples/shop/metrics.csv``).
+
+Format: a header with ``timestamp,namespace,workload`` and any of the metric columns
+``replicas,requests_per_second,cpu_millicores,memory_bytes,restarts``; one row per workload and
+sample, unix seconds. An empty cell is a missing value.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from k8sgpt_py.errors import NotFound
+from k8sgpt_py.metrics.base import (
+    UNITS,
+    Metric,
+    MetricsUnavailable,
+    NoMetricData,
+    Series,
+    check_request,
+    no_data,
+    step_grid,
+    unix_seconds,
+)
+
+WEEK_SECONDS = 7 * 24 * 3600
+COLUMNS: dict[str, Metric] = {
+    "requests_per_second": "rps",
+    "cpu_millicores": "cpu",
+    "memory_bytes": "memory",
+    "replicas": "replicas",
+    "restarts": "restarts",
+}
+_KEYS = ("timestamp", "namespace", "workload")
+
+
+@dataclass(frozen=True, eq=False)
+class WorkloadHistory:
+    """All samples of one workload: ascending timestamps and one array per metric present."""
+
+    timestamps: np.ndarray
+    values: dict[Metric, np.ndarray]
+    step_seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class CsvTable:
+    """A parsed metrics CSV, grouped by ``(namespace, workload)``."""
+
+    workloads: dict[tuple[str, str], WorkloadHistory]
+    metrics: tuple[Metric, ...]
+    last_timestamp: float
+
+
+def week_shift_seconds(last_timestamp: float, now: datetime) -> float:
+    """Whole weeks to add so the last point is <= ``now`` and > ``now`` - 7 days."""
+    weeks = math.floor((unix_seconds(now) - last_timestamp) / WEEK_SECONDS)
+    return float(weeks * WEEK_SECONDS)
+
+
+def parse_text(text: str, *, origin: str) -> CsvTable:
+    """Parse the text of a metrics CSV into a :class:`CsvTable`.
+
+    Raises:
+        MetricsUnavailable: The header lacks required columns or a cell is not a number.
+    """
+    text = text.replace("\r\n", "\n")
+    header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
+    missing = [key for key in _KEYS if key not in header]
+    metric_columns = [
+        (header.index(col), metric) for col, metric in COLUMNS.items() if col in header
+    ]
+    if missing or not metric_columns:
+        raise _bad(origin, f"header needs {', '.join(_KEYS)} and a metric column ({header!r})")
+    number_columns = [header.index("timestamp")] + [col for col, _ in metric_columns]
+    key_columns = (header.index("namespace"), header.index("workload"))
+    try:
+        split = _split_csv if '"' in text else _split_fast
+        keys, numbers = split(text, key_columns, number_columns)
+    except (ValueError, IndexError) as exc:
+        raise _bad(origin, f"bad value: {exc}") from exc
+    if not keys:
+        raise _bad(origin, "no data rows")
+    codes = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    code = np.fromiter(map(codes.__getitem__, keys), dtype=np.int64, count=len(keys))
+    order = np.lexsort((numbers[:, 0], code))
+    bounds = np.flatnonzero(np.diff(code[order])) + 1
+    workloads = {
+        key: _history(numbers[rows], [metric for _, metric in metric_columns])
+        for key, rows in zip(codes, np.split(order, bounds), strict=True)
+    }
+    last = float(numbers[:, 0].max())
+    return CsvTable(workloads, tuple(metric for _, metric in metric_columns), last)
+
+
+def _split_fast(
+    text: str, key_columns: tuple[int, int], number_columns: list[int]
+) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Unquoted CSV: numbers through numpy's C reader, names through ``str.split``."""
+    ns_col, wl_col = key_columns
+    cut = max(key_columns) + 1
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    rows = [line.split(",", cut) for line in body.split("\n") if line]
+    keys = [(cells[ns_col], cells[wl_col]) for cells in rows]
+    if not keys:
+        return keys, np.empty((0, len(number_columns)))
+    body = body.replace(",,", ",nan,").replace(",,", ",nan,").replace(",\n", ",nan\n")
+    body += "nan" if body.endswith(",") else ""
+    numbers = np.loadtxt(
+        io.StringIO(body),
+        delimiter=",",
+        comments=None,
+        usecols=number_columns,
+        ndmin=2,
+        dtype=np.float64,
+    )
+    if len(numbers) != len(keys):
+        raise ValueError(f"{len(numbers)} rows of numbers for {len(keys)} lines")
+    return keys, numbers
+
+
+def _split_csv(
+    text: str, key_columns: tuple[int, int], number_columns: list[int]
+) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Quoted CSV: the slower but general ``csv`` module."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row][1:]
+    keys = [(row[key_columns[0]], row[key_columns[1]]) for row in rows]
+    cells = [[float(row[col]) if row[col] else math.nan for col in number_columns] for row in rows]
+    return keys, np.array(cells, dtype=np.float64).reshape(len(rows), len(number_columns))
+
+
+def _history(numbers: np.ndarray, metrics: list[Metric]) -> WorkloadHistory:
+    timestamps = np.ascontiguousarray(numbers[:, 0])
+    values = {metric: np.ascontiguousarray(numbers[:, i + 1]) for i, metric in enumerate(metrics)}
+    step = float(np.median(np.diff(timestamps))) if len(timestamps) > 1 else 300.0
+    return WorkloadHistory(timestamps, values, step)
+
+
+def _bad(origin: str, why: str) -> MetricsUnavailable:
+    return MetricsUnavailable(
+        f"cannot read metrics csv {origin}: {why}".splitlines()[0],
+        hint="point metrics_csv in ~/.config/kai/config.yaml at a valid file",
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
+    del mtime_ns, size  # part of the cache key only: a changed file is read again
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(path, str(exc)) from exc
+    return parse_text(text, origin=path)
+
+
+def load_table(path: str | Path) -> CsvTable:
+    """Parse ``path`` once per file version (cached on path, mtime and size)."""
+    resolved = Path(path).expanduser().resolve()
+    try:
+        stat = resolved.stat()
+    except OSError as exc:
+        raise _bad(str(path), exc.strerror or str(exc)) from exc
+    return _load_cached(str(resolved), stat.st_mtime_ns, stat.st_size)
+
+
+class CsvSource:
+    """A :class:`~k8sgpt_py.metrics.base.MetricSource` over a metrics CSV.
+
+    Args:
+        path: The CSV file.
+        now: When given, every timestamp moves by a whole number of weeks so the last point
+            is <= ``now`` and > ``now`` - 7 days; weekday and hour stay the same.
+    """
+
+    name: str = "csv"
+
+    def __init__(self, path: str | Path, *, now: datetime | None = None) -> None:
+        self.path = Path(path)
+        self.table = load_table(self.path)
+        self.shift_seconds = (
+            0.0 if now is None else week_shift_seconds(self.table.last_timestamp, now)
+        )
+
+    def workloads(self, namespace: str | None = None) -> list[tuple[str, str]]:
+        """``(namespace, workload)`` pairs in the file, sorted."""
+        return sorted(k for k in self.table.workloads if namespace is None or k[0] == namespace)
+
+    def history(
+        self,
+        namespace: str,
+        workload: str,
+        metric: Metric,
+        *,
+        start: datetime,
+        end: datetime,
+        step_seconds: int = 300,
+    ) -> Series:
+        """Values on the step grid; each point takes the latest row at or before it.
+
+        Raises:
+            NotFound: The workload is not in the file.
+            NoMetricData: The file has no such metric column, or no value in the window.
+        """
+        check_request(namespace, workload, metric, start=start, end=end, step_seconds=step_seconds)
+        found = self.table.workloads.get((namespace, workload))
+        if found is None:
+            raise self._unknown(namespace, workload)
+        if metric not in found.values:
+            raise NoMetricData(f"{self.path.name} has no {metric} column", hint=self._columns())
+        grid = step_grid(unix_seconds(start), unix_seconds(end), step_seconds)
+        stamps = found.timestamps + self.shift_seconds
+        index = np.searchsorted(stamps, grid, side="right") - 1
+        safe = np.clip(index, 0, None)
+        fresh = (index >= 0) & (grid - stamps[safe] < found.step_seconds)
+        values = np.where(fresh, found.values[metric][safe], np.nan)
+        if not np.any(~np.isnan(values)):
+            raise no_data(self.name, namespace, workload, metric, start, end)
+        return Series(namespace, workload, metric, grid, values, UNITS[metric], self.name)
+
+    def span(self) -> tuple[float, float]:
+        """First and last timestamp in the file after the week shift (unix seconds)."""
+        first = min(float(h.timestamps[0]) for h in self.table.workloads.values())
+        return first + self.shift_seconds, self.table.last_timestamp + self.shift_seconds
+
+    def _unknown(self, namespace: str, workload: str) -> NotFound:
+        known = [w for ns, w in self.workloads(namespace)]
+        hint = f"known in {namespace}: {', '.join(known[:10])}" if known else None
+        if not known:
+            spaces = sorted({ns for ns, _ in self.table.workloads})
+            hint = f"namespaces in {self.path.name}: {', '.join(spaces)}"
+        return NotFound(f"no workload {namespace}/{workload} in {self.path.name}", hint=hint)
+
+    def _columns(self) -> str:
+        return f"it has: {', '.join(self.table.metrics)}"

@@ -1,0 +1,1 @@
+"""Planner part of kai (see DESIGN.md)."""

@@ -1,0 +1,130 @@
+"""Prompt files: the only code that reads ``prompts/``.
+
+Prompts are Markdown files with ``$name`` placeholders filled by
+``string.Template.substitute`` (a missing value raises). A placeholder whose name matches
+a partial file ``_name.md`` is filled with that partial, rendered with the same values.
+Files are read from ``<repo>/prompts`` in a checkout, else from the installed package
+(``k8sgpt_py/prompts``). ``PROMPT_VERSION`` is a short hash of all prompt files, recorded
+in the audit log so answers can be traced to the prompts that produced them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import string
+from datetime import date
+from importlib.abc import Traversable
+from importlib.resources import files
+from pathlib import Path
+
+DATA_OPEN = "<cluster_data>"
+DATA_CLOSE = "</cluster_data>"
+
+
+@functools.cache
+def prompts_dir() -> Traversable:
+    """Where prompt files live: the repo's ``prompts/`` if present, else the package's."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "prompts" / "system.md").is_file():
+        return root / "prompts"
+    return files("k8sgpt_py") / "prompts"
+
+
+def load_prompt(name: str) -> str:
+    """Raw text of ``<name>.md`` (no substitution).
+
+    Raises:
+        FileNotFoundError: No such prompt file.
+    """
+    path = prompts_dir() / f"{name}.md"
+    if not path.is_file():
+        raise FileNotFoundError(f"prompt file {name}.md not found in {prompts_dir()}")
+    return path.read_text(encoding="utf-8")
+
+
+def render(name: str, /, **values: str) -> str:
+    """Render ``<name>.md`` with ``values``; partial placeholders are filled automatically.
+
+    Raises:
+        KeyError: A placeholder has no value (``string.Template.substitute``).
+    """
+    return _render(name, values, seen=(name,)).strip() + "\n"
+
+
+def _render(name: str, values: dict[str, str], *, seen: tuple[str, ...]) -> str:
+    template = string.Template(load_prompt(name))
+    filled = dict(values)
+    for ident in template.get_identifiers():
+        partial = f"_{ident}"
+        if ident not in filled and partial not in seen and _exists(partial):
+            filled[ident] = _render(partial, values, seen=(*seen, partial)).strip()
+    return template.substitute(filled)
+
+
+def _exists(name: str) -> bool:
+    return (prompts_dir() / f"{name}.md").is_file()
+
+
+def system_prompt(
+    *, context: str | None, namespace: str | None, read_only: bool, today: date
+) -> str:
+    """The system prompt of the tool-calling chain.
+
+    Args:
+        context: Kube context name (``None`` -> "current context").
+        namespace: Default namespace for requests that name none.
+        read_only: Whether write tools are withheld.
+        today: The date the model should assume (clock is a parameter).
+    """
+    mode = (
+        "read-only: you have no write tools; if asked for a change, say what change and "
+        "why, and that kai runs read-only"
+        if read_only
+        else "write tools only propose changes; kai shows a diff and the user confirms"
+    )
+    return render(
+        "system",
+        context=context or "(current context)",
+        namespace=namespace or "default",
+        today=today.isoformat(),
+        mode=mode,
+    )
+
+
+def fence(text: str) -> str:
+    """Wrap cluster text in data delimiters, neutralising any delimiter inside it."""
+    inner = text.replace(DATA_CLOSE, "<\\/cluster_data>").replace(DATA_OPEN, "<cluster_data\\>")
+    return f"{DATA_OPEN}\n{inner}\n{DATA_CLOSE}"
+
+
+def explain_prompt(*, findings: str, subject: str) -> str:
+    """The prompt for ``kai explain``: root cause and fix for each problem in ``findings``.
+
+    Args:
+        findings: The findings as text or JSON (already redacted by the caller).
+        subject: What was checked, e.g. ``"namespace shop"`` or ``"pod shop/cart-1"``.
+    """
+    inner = findings.replace(DATA_CLOSE, "<\\/cluster_data>")
+    return render("explain", findings=inner, subject=subject)
+
+
+def _all_files() -> list[Traversable]:
+    return sorted(
+        (p for p in prompts_dir().iterdir() if p.name.endswith(".md")), key=lambda p: p.name
+    )
+
+
+@functools.cache
+def prompt_version() -> str:
+    """12 hex digits of a SHA-256 over every prompt file's name and contents."""
+    digest = hashlib.sha256()
+    for path in _all_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def __getattr__(name: str) -> str:
+    if name == "PROMPT_VERSION":  # computed on first use: no file reads at import time
+        return prompt_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""Render part of kai (see DESIGN.md)."""

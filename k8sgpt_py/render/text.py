@@ -1,0 +1,97 @@
+"""Text renderers: kubectl-like tables, YAML, logs and coloured diffs (plain when piped)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_HIDDEN = {"kind"}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "<none>"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value) or "<none>"
+    return str(value)
+
+
+def table(console: Console, rows: Sequence[Mapping[str, Any]], *, title: str | None = None) -> None:
+    """Rows of flat dicts as an aligned table (header from the first row's keys)."""
+    from rich import box
+    from rich.table import Table
+
+    if not rows:
+        return
+    columns = [k for k in rows[0] if k not in _HIDDEN]
+    if all(r.get("namespace") == rows[0].get("namespace") for r in rows) and "namespace" in columns:
+        columns.remove("namespace")
+    grid = Table(
+        box=box.SIMPLE_HEAD if console.is_terminal else None,
+        show_edge=False,
+        pad_edge=False,
+        title=title,
+        title_justify="left",
+        header_style="bold" if console.is_terminal else "",
+    )
+    for column in columns:
+        grid.add_column(column.upper().replace("_", "-"), overflow="fold")
+    for row in rows:
+        grid.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(grid)
+
+
+def yaml_block(console: Console, data: Any) -> None:
+    """Data as YAML (syntax-coloured on a terminal)."""
+    import yaml
+
+    text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    if console.is_terminal:
+        from rich.syntax import Syntax
+
+        console.print(Syntax(text.rstrip(), "yaml", theme="ansi_dark", background_color="default"))
+    else:
+        console.out(text.rstrip(), highlight=False)
+
+
+def diff_block(console: Console, diff: str) -> None:
+    """A unified diff: red/green on a terminal, verbatim when piped."""
+    if not diff:
+        console.out("(no change)", highlight=False)
+        return
+    if not console.is_terminal:
+        console.out(diff.rstrip("\n"), highlight=False)
+        return
+    from rich.text import Text
+
+    for line in diff.rstrip("\n").splitlines():
+        style = ""
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        console.print(Text(line, style=style))
+
+
+def plain(console: Console, text: str, *, style: str = "") -> None:
+    """Text we do not control (logs, model answers, messages): never parsed as markup."""
+    from rich.text import Text
+
+    console.print(Text(text, style=style if console.is_terminal else ""))
+
+
+def heading(console: Console, text: str) -> None:
+    """A step heading: `● list pods in namespace shop`."""
+    from rich.text import Text
+
+    if console.is_terminal:
+        console.print(Text("● ", style="cyan") + Text(text, style="bold"))
+    else:
+        console.out(f"# {text}", highlight=False)

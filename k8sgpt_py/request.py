@@ -1,0 +1,212 @@
+"""One request end to end: plan, validate, dry run, diff, confirm, apply, audit.
+
+The CLI supplies a :class:`RequestUI` (what to show, how to ask); this module decides
+nothing about presentation, and the changes pipeline never learns which planner ran.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from k8sgpt_py.changes.audit import AuditLog
+from k8sgpt_py.changes.pipeline import Change, apply, confirm, prepare
+from k8sgpt_py.config import Settings
+from k8sgpt_py.errors import KaiError, ModelUnavailable, UsageError
+from k8sgpt_py.planner.plan import Plan
+from k8sgpt_py.render.emit import document
+from k8sgpt_py.tools.base import ToolContext
+
+MAX_REQUEST_CHARS = 10_000
+
+
+class RequestUI(Protocol):
+    """How a request talks to the person running it."""
+
+    def show_plan(self, plan: Plan) -> None:
+        """The steps and what they read."""
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """The validated, dry-run diffs before confirmation."""
+
+    def ask(self) -> Callable[[str], str] | None:
+        """A prompt function, or None when kai must not prompt."""
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Flags that shape how a request runs."""
+
+    assume_yes: bool = False
+    dry_run: bool = False
+    offline: bool = False
+    check_grounding: bool = True
+
+
+@dataclass
+class RequestOutcome:
+    """Everything that happened; ``error`` is re-raised by the CLI after output is written."""
+
+    request: str
+    plan: Plan | None = None
+    changes: list[Change] = field(default_factory=list)
+    dry_run: bool = False
+    error: KaiError | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented ``-o json`` shape."""
+        plan = self.plan
+        errors = list(plan.errors) if plan else []
+        if self.error:
+            errors.append(self.error.message)
+        body: dict[str, Any] = {
+            "request": self.request,
+            "planner": plan.planner if plan else None,
+            "steps": [s.to_json() for s in plan.steps] if plan else [],
+            "changes": [c.to_json() for c in self.changes],
+            "advice": list(plan.advice) if plan else [],
+            "answer": plan.answer if plan else None,
+            "dry_run": self.dry_run,
+            "errors": errors,
+        }
+        if plan and plan.usage:
+            body["usage"] = plan.usage
+        return document("Request", body)
+
+
+def clean_request(text: str) -> str:
+    """Reject empty, huge or binary requests; drop control characters (exit 2 on refusal)."""
+    if len(text) > MAX_REQUEST_CHARS:
+        raise UsageError(
+            f"request is {len(text)} characters long; the limit is {MAX_REQUEST_CHARS}",
+            hint="say what you want in a sentence or two; pipe long context on stdin instead",
+        )
+    if "\x00" in text:
+        raise UsageError("request contains binary data (NUL bytes)")
+    cleaned = "".join(
+        ch if ch in "\t\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    )
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise UsageError("empty request", hint='try: kai "list pods in shop"')
+    return cleaned
+
+
+def make_plan(
+    request: str, *, ctx: ToolContext, settings: Settings, offline: bool, llm: PlannerFn | None
+) -> Plan:
+    """Route: the LLM plans when configured (unless --offline); the offline rules otherwise."""
+    from k8sgpt_py.planner.offline import plan_offline
+
+    if settings.has_llm and not offline and llm is not None:
+        return llm(request, ctx)
+    plan = plan_offline(request, ctx=ctx)
+    if plan is not None:
+        return plan
+    if offline and settings.has_llm:
+        raise UsageError(
+            f"the offline planner does not understand {request!r}",
+            hint="drop --offline to let the configured model plan it",
+        )
+    raise ModelUnavailable(
+        f"the offline planner does not understand {request!r} and no LLM is configured",
+        hint="set KAI_MODEL and OPENAI_API_KEY (or KAI_BASE_URL for a local model such as Ollama); "
+        "offline kai handles scale, restart, roll back, set image/resources/env, logs, "
+        "get/list/describe, delete pod, cordon/uncordon/drain",
+    )
+
+
+class PlannerFn(Protocol):
+    """An LLM planner bound to its model and tools."""
+
+    def __call__(self, request: str, ctx: ToolContext) -> Plan:
+        """Plan one request."""
+
+
+def handle_request(
+    request: str,
+    *,
+    ctx: ToolContext,
+    settings: Settings,
+    ui: RequestUI,
+    audit: AuditLog,
+    options: RequestOptions,
+    llm: PlannerFn | None = None,
+) -> RequestOutcome:
+    """Run one request; errors are captured in the outcome so output is still one document."""
+    outcome = RequestOutcome(request=request, dry_run=options.dry_run)
+    try:
+        request = outcome.request = clean_request(request)
+        outcome.plan = make_plan(
+            request, ctx=ctx, settings=settings, offline=options.offline, llm=llm
+        )
+        ui.show_plan(outcome.plan)
+        proposals = outcome.plan.proposals
+        if not proposals:
+            return outcome
+        outcome.changes = prepare(
+            ctx.cluster, proposals, request=request, check_grounding=options.check_grounding
+        )
+        ui.show_changes(outcome.changes)
+        if options.dry_run or not any(c.diff for c in outcome.changes):
+            return outcome
+        confirm(
+            outcome.changes,
+            assume_yes=options.assume_yes,
+            ask=ui.ask(),
+            context=ctx.cluster.target.context,
+        )
+        meta = {"request": request, "planner": outcome.plan.planner, **outcome.meta}
+        apply(ctx.cluster, outcome.changes, audit=audit, now=ctx.now, meta=meta)
+    except KaiError as exc:
+        outcome.error = exc
+    return outcome
+
+
+def handle_undo(
+    record_id: str | None,
+    *,
+    ctx: ToolContext,
+    ui: RequestUI,
+    audit: AuditLog,
+    options: RequestOptions,
+) -> RequestOutcome:
+    """Revert one audited change (default: the last applied one) through the same pipeline."""
+    from k8sgpt_py.changes.audit import undo_proposal
+    from k8sgpt_py.errors import NotFound
+
+    outcome = RequestOutcome(request=f"undo {record_id or 'last change'}", dry_run=options.dry_run)
+    try:
+        record = audit.find(record_id)
+        if record.get("server") not in (None, ctx.cluster.target.server):
+            raise UsageError(
+                f"audit record {record['id']} changed context {record.get('context')} "
+                f"({record.get('server')}), not the current cluster ({ctx.cluster.target.server})",
+                hint=f"run kai undo with --context {record.get('context')}",
+            )
+        target = record.get("target") or {}
+        try:
+            current = ctx.cluster.get(target["kind"], target["name"], target.get("namespace"))
+        except NotFound:
+            current = None
+        proposal = undo_proposal(record, current)
+        outcome.request = f"undo {record['id']} ({record.get('reason') or record.get('action')})"
+        outcome.meta["undo_of"] = record["id"]
+        outcome.changes = prepare(ctx.cluster, [proposal], request="", check_grounding=False)
+        ui.show_changes(outcome.changes)
+        if options.dry_run:
+            return outcome
+        confirm(
+            outcome.changes,
+            assume_yes=options.assume_yes,
+            ask=ui.ask(),
+            context=ctx.cluster.target.context,
+        )
+        meta = {"request": outcome.request, "planner": "undo", "undo_of": record["id"]}
+        apply(ctx.cluster, outcome.changes, audit=audit, now=ctx.now, meta=meta)
+    except KaiError as exc:
+        outcome.error = exc
+    return outcome

@@ -1,0 +1,1 @@
+"""Tools part of kai (see DESIGN.md)."""

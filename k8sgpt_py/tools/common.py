@@ -1,0 +1,193 @@
+"""Helpers the tools share: resolving names in context, summaries, ages, output budgets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from k8sgpt_py.changes.proposal import ObjectRef
+from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, kind_info, lookup_kind
+from k8sgpt_py.cluster.refs import ResourceRef, parse_ref
+from k8sgpt_py.cluster.resolve import Resolved, resolve
+from k8sgpt_py.tools.base import ToolContext
+
+MAX_LIST_ITEMS = 200
+MAX_LOG_LINES = 500
+
+
+def find(
+    ctx: ToolContext,
+    name: str,
+    *,
+    kinds: Sequence[str] = WORKLOAD_KINDS,
+    namespace: str | None = None,
+    kind: str | None = None,
+) -> Resolved:
+    """Resolve a (possibly fuzzy) name; ``name`` may itself be ``kind/name`` or ``ns/name``."""
+    ref = parse_ref(name)
+    chosen_kind = ref.kind or (lookup_kind(kind).kind if kind else None)
+    ref = ResourceRef(ref.name, chosen_kind, namespace or ref.namespace or ctx.namespace)
+    return resolve(ctx.cluster, ref, kinds=kinds, default_namespace=ctx.cluster.target.namespace)
+
+
+def object_ref(resolved: Resolved) -> ObjectRef:
+    """The proposal target for a resolved object."""
+    info = kind_info(resolved.kind)
+    return ObjectRef(info.api_version, info.kind, resolved.name, resolved.namespace)
+
+
+def age(timestamp: str | None, now: datetime) -> str:
+    """kubectl-style age: 45s, 12m, 5h, 3d."""
+    if not timestamp:
+        return "?"
+    then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    seconds = max(0, int((now - then).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def pod_status(pod: dict[str, Any]) -> str:
+    """The STATUS column kubectl shows: a waiting/terminated reason, else the phase."""
+    status = pod.get("status") or {}
+    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+        return "Terminating"
+    for cs in status.get("containerStatuses") or []:
+        state = cs.get("state") or {}
+        for key in ("waiting", "terminated"):
+            reason = (state.get(key) or {}).get("reason")
+            if reason:
+                return str(reason)
+    return str(status.get("reason") or status.get("phase") or "Unknown")
+
+
+def summarize(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A flat, table-friendly summary of one object (the columns kubectl get shows)."""
+    meta = obj.get("metadata") or {}
+    kind = str(obj.get("kind", ""))
+    out: dict[str, Any] = {
+        "kind": kind,
+        "name": meta.get("name"),
+        "namespace": meta.get("namespace"),
+    }
+    columns = _COLUMNS.get(kind)
+    if columns:
+        out |= columns(obj, obj.get("spec") or {}, obj.get("status") or {})
+    stamp = meta.get("creationTimestamp")
+    if kind == "Event":
+        stamp = obj.get("lastTimestamp") or obj.get("eventTime") or stamp
+    out["age"] = age(stamp, now)
+    return out
+
+
+Row = dict[str, Any]
+
+
+def _pod_columns(obj: Row, spec: Row, status: Row) -> Row:
+    statuses = status.get("containerStatuses") or []
+    ready = sum(bool(c.get("ready")) for c in statuses)
+    return {
+        "ready": f"{ready}/{len(spec.get('containers') or [])}",
+        "status": pod_status(obj),
+        "restarts": sum(int(c.get("restartCount") or 0) for c in statuses),
+        "node": spec.get("nodeName"),
+    }
+
+
+def _workload_columns(obj: Row, spec: Row, status: Row) -> Row:
+    return {
+        "ready": f"{status.get('readyReplicas') or 0}/{spec.get('replicas', 1)}",
+        "up_to_date": status.get("updatedReplicas") or 0,
+        "available": status.get("availableReplicas") or 0,
+        "images": [c.get("image") for c in _containers(obj)],
+    }
+
+
+def _daemonset_columns(obj: Row, spec: Row, status: Row) -> Row:
+    return {
+        "desired": status.get("desiredNumberScheduled") or 0,
+        "ready": status.get("numberReady") or 0,
+    }
+
+
+def _service_columns(obj: Row, spec: Row, status: Row) -> Row:
+    ports = [f"{p.get('port')}/{p.get('protocol', 'TCP')}" for p in spec.get("ports") or []]
+    return {
+        "type": spec.get("type", "ClusterIP"),
+        "cluster_ip": spec.get("clusterIP"),
+        "ports": ports,
+    }
+
+
+def _node_columns(obj: Row, spec: Row, status: Row) -> Row:
+    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+    ready = "Ready" if conditions.get("Ready") == "True" else "NotReady"
+    allocatable = status.get("allocatable") or {}
+    taints = [
+        f"{t.get('key')}={t.get('value', '')}:{t.get('effect')}" for t in spec.get("taints") or []
+    ]
+    return {
+        "status": ready + (",SchedulingDisabled" if spec.get("unschedulable") else ""),
+        "cpu": allocatable.get("cpu"),
+        "memory": allocatable.get("memory"),
+        "taints": taints,
+    }
+
+
+def _hpa_columns(obj: Row, spec: Row, status: Row) -> Row:
+    target = spec.get("scaleTargetRef") or {}
+    return {
+        "target": f"{target.get('kind')}/{target.get('name')}",
+        "min": spec.get("minReplicas", 1),
+        "max": spec.get("maxReplicas"),
+        "current": status.get("currentReplicas"),
+    }
+
+
+def _event_columns(obj: Row, spec: Row, status: Row) -> Row:
+    involved = obj.get("involvedObject") or {}
+    return {
+        "type": obj.get("type"),
+        "reason": obj.get("reason"),
+        "object": f"{str(involved.get('kind', '')).lower()}/{involved.get('name')}",
+        "message": obj.get("message"),
+        "count": obj.get("count") or 1,
+    }
+
+
+_COLUMNS = {
+    "Pod": _pod_columns,
+    "Deployment": _workload_columns,
+    "StatefulSet": _workload_columns,
+    "ReplicaSet": _workload_columns,
+    "DaemonSet": _daemonset_columns,
+    "Service": _service_columns,
+    "Node": _node_columns,
+    "HorizontalPodAutoscaler": _hpa_columns,
+    "Event": _event_columns,
+}
+
+
+def _containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    template = (obj.get("spec") or {}).get("template") or {}
+    return list((template.get("spec") or {}).get("containers") or [])
+
+
+def containers_of(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """Containers of a workload's pod template (or of a pod)."""
+    if obj.get("kind") == "Pod":
+        return list((obj.get("spec") or {}).get("containers") or [])
+    return _containers(obj)
+
+
+def clean_object(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object without server bookkeeping (managedFields), secret values redacted."""
+    from k8sgpt_py.redact import redact
+
+    out = {k: v for k, v in obj.items()}
+    meta = dict(out.get("metadata") or {})
+    meta.pop("managedFields", None)
+    out["metadata"] = meta
+    return dict(redact(out))
