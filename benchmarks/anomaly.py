@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from k8sgpt_py.advisors import nab
-from k8sgpt_py.advisors.anomaly import AnomalyDetector
+from k8sgpt_py.advisors.anomaly import AnomalyDetector, seasons_in_steps, step_seconds
 
 FOLDERS = ("artificialWithAnomaly", "realAWSCloudwatch", "realTraffic")
 SCOREBOARD = (  # README "Scoreboard" of numenta/NAB, quoted in nab/SOURCE.md (58-file corpus)
@@ -83,7 +83,12 @@ def read_series(path: Path) -> tuple[np.ndarray, np.ndarray]:
 def run_detector(times: np.ndarray, values: np.ndarray, args: argparse.Namespace) -> np.ndarray:
     """Fit on the probationary rows, then stream the rest through score_point."""
     probation = math.ceil(nab.probationary_length(len(times)))
-    detector = AnomalyDetector(use_mixture=not args.no_mixture, novelty_steps=args.novelty_steps)
+    detector = AnomalyDetector(
+        season_steps=seasons_in_steps(step_seconds(times[:probation])),
+        use_mixture=not args.no_mixture,
+        novelty_steps=args.novelty_steps,
+        calibration_quantile=args.calibration_quantile or None,
+    )
     detector.fit(times[:probation], {"value": values[:probation]})
     scores = np.zeros(len(times))
     for i in range(probation, len(times)):
@@ -178,8 +183,14 @@ def main() -> None:
     parser.add_argument(
         "--novelty-steps",
         type=int,
-        default=144,
+        default=288,
         help="report only new score maxima within this many steps (0: raw)",
+    )
+    parser.add_argument(
+        "--calibration-quantile",
+        type=float,
+        default=0.99,
+        help="divide each test's severity by this quantile of its past severities (0: off)",
     )
     parser.add_argument("--verbose", action="store_true", help="per-file figures")
     args = parser.parse_args()

@@ -24,12 +24,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from k8sgpt_py.advisors.heuristics import bins_used, greedy_pack, item_order  # noqa: E402
-from k8sgpt_py.advisors.packing import (  # noqa: E402
+from k8sgpt_py.advisors.heuristics import bins_used, greedy_pack, item_order
+from k8sgpt_py.advisors.packing import (
     pack_fewest_nodes,
     pack_identical_bins,
 )
-from k8sgpt_py.advisors.placement_solver import SolverOptions  # noqa: E402
+from k8sgpt_py.advisors.placement_solver import SolverOptions
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -114,27 +114,56 @@ def _greedy_bins(sizes: np.ndarray, cap: np.ndarray, best_fit: bool) -> int:
     return bins_used(greedy_pack(sizes, caps, order=item_order(sizes, cap), best_fit=best_fit))
 
 
-def part_a(family: str | None, limit: int | None, seconds: float, solver: str) -> None:
+def part_a(
+    family: str | None, limit: int | None, seconds: float, solver: str, out: str | None
+) -> None:
     instances = load_instances(family, limit)
     options = SolverOptions(time_limit_seconds=seconds, solver=solver)
-    rows: dict[str, list[tuple[bool, float, float, bool, bool, int]]] = defaultdict(list)
+    rows: dict[str, list[tuple[bool, float, float, bool, bool, bool]]] = defaultdict(list)
+    sink = open(out, "a") if out else None  # noqa: SIM115
     for k, inst in enumerate(instances, 1):
         result = pack_identical_bins(inst.sizes, inst.capacity, options)
         if result.bins_used < inst.optimum:
             print(f"BUG {inst.name}: {result.bins_used} < optimum {inst.optimum}", flush=True)
         ffd = _greedy_bins(inst.sizes, inst.capacity, False)
         bfd = _greedy_bins(inst.sizes, inst.capacity, True)
-        hit = result.bins_used == inst.optimum
-        gap = (result.bins_used - inst.optimum) / inst.optimum
-        proven = result.status == "optimal"
-        rows[inst.family].append(
-            (hit, gap, result.solve_seconds, ffd == inst.optimum, bfd == inst.optimum, proven)
-        )
-        if not hit:
+        row = _row(inst, result, ffd, bfd)
+        rows[inst.family].append(row)
+        if sink:
+            sink.write(
+                f"{inst.name},{inst.family},{inst.optimum},{result.bins_used},"
+                f"{result.lower_bound},{result.status},{ffd},{bfd},{result.solve_seconds:.3f}\n"
+            )
+            sink.flush()
+        if not row[0]:
             print(
                 f"  [{k}/{len(instances)}] {inst.name}: got {result.bins_used} opt {inst.optimum} "
                 f"lb {result.lower_bound} ffd {ffd} ({result.solve_seconds:.1f}s)",
                 flush=True,
+            )
+    _print_a(rows, seconds)
+
+
+def _row(inst: Instance, result, ffd: int, bfd: int) -> tuple[bool, float, float, bool, bool, bool]:
+    return (
+        result.bins_used == inst.optimum,
+        (result.bins_used - inst.optimum) / inst.optimum,
+        result.solve_seconds,
+        ffd == inst.optimum,
+        bfd == inst.optimum,
+        result.status == "optimal",
+    )
+
+
+def summarize(path: str, seconds: float) -> None:
+    """Print the (a) table from a results CSV written with --out (also a partial one)."""
+    rows: dict[str, list[tuple[bool, float, float, bool, bool, bool]]] = defaultdict(list)
+    with open(path) as fh:
+        for line in fh:
+            _name, fam, opt, got, _lb, status, ffd, bfd, sec = line.strip().split(",")
+            o, g = int(opt), int(got)
+            rows[fam].append(
+                (g == o, (g - o) / o, float(sec), int(ffd) == o, int(bfd) == o, status == "optimal")
             )
     _print_a(rows, seconds)
 
@@ -175,14 +204,18 @@ def plain_greedy(
     ref = caps.max(axis=0)
     bin_order = np.argsort(-(caps / ref).sum(axis=1), kind="stable")
     got = greedy_pack(
-        sizes, caps[bin_order], order=item_order(sizes, ref),
-        eligible=None if elig is None else elig[:, bin_order], best_fit=best_fit,
+        sizes,
+        caps[bin_order],
+        order=item_order(sizes, ref),
+        eligible=None if elig is None else elig[:, bin_order],
+        best_fit=best_fit,
     )
     return np.where(got >= 0, bin_order[np.maximum(got, 0)], -1), time.perf_counter() - t0
 
 
 def _table(sizes: np.ndarray, caps: np.ndarray, elig: np.ndarray | None, res) -> None:
-    print(f"{'method':<8}{'nodes':>7}{'unplaced':>9}{'lower bnd':>10}{'status':>10}{'gap%':>7}{'seconds':>9}")
+    head = f"{'method':<8}{'nodes':>7}{'unplaced':>9}{'lower bnd':>10}{'status':>10}"
+    print(f"{head}{'gap%':>7}{'seconds':>9}")
     for name, best_fit in (("FFD", False), ("BFD", True)):
         got, sec = plain_greedy(sizes, caps, elig, best_fit)
         print(f"{name:<8}{bins_used(got):>7}{int((got < 0).sum()):>9}{'':>27}{sec:>9.2f}")
@@ -214,7 +247,9 @@ def load_alibaba(gpu: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         nodes = list(csv.DictReader(fh))
     with (root / "openb_pod_list_default.csv").open() as fh:
         pods = list(csv.DictReader(fh))
-    caps = np.array([[int(n["cpu_milli"]), int(n["memory_mib"]), 1000 * int(n["gpu"])] for n in nodes])
+    caps = np.array(
+        [[int(n["cpu_milli"]), int(n["memory_mib"]), 1000 * int(n["gpu"])] for n in nodes]
+    )
     models = np.array([n["model"] for n in nodes])
     sizes, elig = [], np.ones((len(pods), len(nodes)), dtype=bool)
     for i, p in enumerate(pods):
@@ -243,13 +278,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None, help="time limit per solve")
     parser.add_argument("--solver", default="auto", choices=["auto", "highs", "cbc"])
     parser.add_argument("--gpu", action="store_true", help="(c): GPU as a third resource")
+    parser.add_argument("--out", help="(a): append one CSV line per instance to this file")
+    parser.add_argument("--summarize", help="(a): print the table from an --out file and stop")
     args = parser.parse_args()
+    if args.summarize:
+        summarize(args.summarize, args.seconds or 10.0)
+        return
     if args.part in ("a", "all"):
-        part_a(args.family, args.limit, args.seconds or 10.0, args.solver)
+        part_a(args.family, args.limit, args.seconds or 10.0, args.solver, args.out)
     if args.part in ("b", "all"):
         part_b(args.seconds or 10.0, args.solver)
     if args.part in ("c", "all"):
-        part_c(args.seconds or 60.0, args.solver, args.gpu)
+        part_c(args.seconds or 45.0, args.solver, args.gpu)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from k8sgpt_py.changes.audit import AuditLog
-from k8sgpt_py.changes.pipeline import Change, apply, confirm, prepare
+from k8sgpt_py.changes.pipeline import ApplyConflict, Change, apply, confirm, prepare
 from k8sgpt_py.config import Settings
-from k8sgpt_py.errors import KaiError, ModelUnavailable, UsageError
+from k8sgpt_py.errors import ApplyFailed, KaiError, ModelUnavailable, UsageError
 from k8sgpt_py.planner.plan import Plan
 from k8sgpt_py.render.emit import document
 from k8sgpt_py.tools.base import ToolContext
 
 MAX_REQUEST_CHARS = 10_000
+MAX_CONFLICT_ROUNDS = 2
 
 
 class RequestUI(Protocol):
@@ -33,6 +34,9 @@ class RequestUI(Protocol):
 
     def ask(self) -> Callable[[str], str] | None:
         """A prompt function, or None when kai must not prompt."""
+
+    def notice(self, text: str) -> None:
+        """A one-line note for the person (stderr), e.g. a conflict being re-diffed."""
 
 
 @dataclass(frozen=True)
@@ -160,10 +164,79 @@ def handle_request(
             context=ctx.cluster.target.context,
         )
         meta = {"request": request, "planner": outcome.plan.planner, **outcome.meta}
-        apply(ctx.cluster, outcome.changes, audit=audit, now=ctx.now, meta=meta)
+        if outcome.plan.planner == "llm":
+            from k8sgpt_py.planner.prompts import prompt_version
+
+            meta |= {"usage": outcome.plan.usage, "prompt_version": prompt_version()}
+        _apply_with_conflicts(outcome, ctx=ctx, ui=ui, audit=audit, options=options, meta=meta)
+    except ApplyFailed as exc:
+        outcome.error = exc
+        _offer_rollback(outcome, ctx=ctx, ui=ui, audit=audit)
     except KaiError as exc:
         outcome.error = exc
     return outcome
+
+
+def _apply_with_conflicts(
+    outcome: RequestOutcome,
+    *,
+    ctx: ToolContext,
+    ui: RequestUI,
+    audit: AuditLog,
+    options: RequestOptions,
+    meta: dict[str, Any],
+) -> None:
+    """Apply; on a 409, re-read and re-diff what is left, confirm again, and retry (bounded)."""
+    pending = outcome.changes
+    for round_ in range(MAX_CONFLICT_ROUNDS + 1):
+        try:
+            apply(ctx.cluster, pending, audit=audit, now=ctx.now, meta=meta)
+            return
+        except ApplyConflict as exc:
+            if round_ == MAX_CONFLICT_ROUNDS:
+                raise
+            ui.notice(f"{exc.message}: re-reading it and showing the new diff")
+            fresh = prepare(
+                ctx.cluster,
+                [c.proposal for c in pending[exc.index :]],
+                request=outcome.request,
+                check_grounding=options.check_grounding,
+            )
+            done = [c for c in outcome.changes if c.applied]
+            outcome.changes = done + fresh
+            ui.show_changes(fresh)
+            confirm(
+                fresh,
+                assume_yes=options.assume_yes,
+                ask=ui.ask(),
+                context=ctx.cluster.target.context,
+            )
+            pending = fresh
+
+
+def _offer_rollback(
+    outcome: RequestOutcome, *, ctx: ToolContext, ui: RequestUI, audit: AuditLog
+) -> None:
+    """After a failed multi-step apply, offer to revert the steps that did land."""
+    applied = [c for c in outcome.changes if c.applied and c.audit_id]
+    ask = ui.ask()
+    if not applied:
+        return
+    ids = " ".join(str(c.audit_id) for c in reversed(applied))
+    if ask is None:
+        ui.notice(f"to revert what was applied: kai --yes undo ID for each of: {ids}")
+        return
+    answer = ask(f"Roll back the {len(applied)} change(s) that were applied? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        return
+    for change in reversed(applied):
+        undone = handle_undo(
+            change.audit_id, ctx=ctx, ui=ui, audit=audit, options=RequestOptions(assume_yes=True)
+        )
+        verdict = (
+            "reverted" if undone.error is None else f"could not revert ({undone.error.message})"
+        )
+        ui.notice(f"{verdict}: {change.proposal.reason}")
 
 
 def handle_undo(

@@ -4,8 +4,10 @@ Two detectors score every point, each as a *severity* (test statistic divided by
 level, so 1.0 means "just anomalous"):
 
 * the multivariate density (:mod:`anomaly_gmm`): a Gaussian mixture, components chosen by
-  BIC, over the standardised metrics plus time-of-day/week features; severity is how far
-  the log density falls below the ``threshold_quantile`` of the training log densities;
+  BIC (1..6), over the robustly standardised metrics plus sin/cos of the time of day and
+  week (each only once the history spans three days / three weeks); severity is how far
+  the log density falls below the training median, in units of 1.5 times the distance from
+  the median to the ``threshold_quantile`` of the training log densities;
 * robust univariate tests per metric (:mod:`anomaly_robust`): spikes against the recent
   median, level shifts and slow drifts (median of the last few points against the median
   of the last day), seasonal residuals (value minus the median at the same time of day or
@@ -16,13 +18,19 @@ level, so 1.0 means "just anomalous"):
 scoring >= 0.5 are anomalous.
 
 Scoring is streaming: :meth:`AnomalyDetector.score_point` scores one point using only the
-past and then learns from it; :meth:`AnomalyDetector.score` loops over it.
+past and then learns from it (seasons are re-chosen every ``refit_steps`` points and the
+mixture refitted when the history has grown by half); :meth:`AnomalyDetector.score` loops
+over it. For live alerting two options help: ``calibration_quantile`` (divide each test's
+severity by what it usually reaches on this series) and ``novelty_steps`` (report only new
+maxima, one alert per episode); the NAB benchmark uses both.
+
+:func:`detect` fits on the history before ``since`` and explains each stretch of points
+scoring >= 0.5 as an :class:`Anomaly`.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +38,7 @@ import numpy as np
 
 from k8sgpt_py.advisors.anomaly_gmm import MixtureScorer
 from k8sgpt_py.advisors.anomaly_robust import MetricScore, RobustMetricScorer, RobustSettings
+from k8sgpt_py.advisors.anomaly_stream import NoveltyFilter, SeverityCalibrator
 
 __all__ = [
     "Anomaly",
@@ -37,7 +46,9 @@ __all__ = [
     "PointScore",
     "RobustSettings",
     "detect",
+    "seasons_in_steps",
     "severity_to_score",
+    "step_seconds",
 ]
 
 MULTIVARIATE = "multivariate"
@@ -64,7 +75,8 @@ class Anomaly:
         end: Last anomalous point, unix seconds.
         metric: Metric that explains it most, or "multivariate" for an unusual combination.
         score: Highest point score in the stretch (0..1, 0.5 = alarm level; see module doc).
-        peak_value: The metric's value where it deviated most.
+        peak_value: The value where the explaining metric deviated most (for "multivariate":
+            the metric that deviated most on its own).
         expected_value: Typical value at that time (seasonal median, else recent median).
         description: One human sentence.
     """
@@ -105,7 +117,13 @@ class PointScore:
         return name
 
 
-def _step_seconds(timestamps: np.ndarray) -> float:
+def seasons_in_steps(step_s: float) -> tuple[int, int]:
+    """A day and a week in sampling steps (288 and 2016 at 5 minutes)."""
+    return max(2, round(86_400 / step_s)), max(2, round(604_800 / step_s))
+
+
+def step_seconds(timestamps: np.ndarray) -> float:
+    """Median positive gap between timestamps (300.0 when there is none)."""
     diffs = np.diff(np.asarray(timestamps, dtype=float))
     diffs = diffs[diffs > 0]
     return float(np.median(diffs)) if diffs.size else 300.0
@@ -123,6 +141,7 @@ class AnomalyDetector:
         use_mixture: bool = True,
         refit_steps: int = 288,
         novelty_steps: int = 0,
+        calibration_quantile: float | None = None,
         robust: RobustSettings | None = None,
         context_metrics: Sequence[str] = (),
         seed: int = 0,
@@ -140,6 +159,10 @@ class AnomalyDetector:
             novelty_steps: If > 0, a point's score is reported only when it beats every
                 raw score of the previous ``novelty_steps`` points, else 0 (one alert per
                 episode, as streaming alerting wants); 0 reports raw scores.
+            calibration_quantile: If set, each test's severity is divided by this quantile
+                of the severities it produced on the points scored so far (at least 1), so
+                a series that trips a test all the time stops alarming on it (see
+                :class:`SeverityCalibrator`). Off by default: it needs a scored history.
             robust: Window lengths and alarm levels of the univariate tests.
             context_metrics: Metrics used only as context by the mixture (no univariate
                 tests, never blamed), e.g. "replicas".
@@ -163,13 +186,23 @@ class AnomalyDetector:
         self._rows: list[np.ndarray] = []
         self._mixture_rows = 0
         self._since_refit = 0
-        self._recent_raw: deque[float] = deque(maxlen=max(1, novelty_steps))
+        self._novelty = NoveltyFilter(novelty_steps)
+        self._calibrator = (
+            None
+            if calibration_quantile is None
+            else SeverityCalibrator(quantile=calibration_quantile)
+        )
 
     def fit(self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]) -> AnomalyDetector:
         """Learn normal behaviour from history (arrays of equal length, time ascending)."""
         times = np.asarray(timestamps, dtype=float)
         self.metric_names = tuple(metrics)
-        step_s = _step_seconds(times)
+        self._scorers = {}
+        self._since_refit = 0
+        self._novelty = NoveltyFilter(self.novelty_steps)
+        if self._calibrator is not None:
+            self._calibrator = SeverityCalibrator(quantile=self._calibrator.quantile)
+        step_s = step_seconds(times)
         seasons_s = [steps * step_s for steps in self.season_steps]
         for name in self.metric_names:
             if name in self.context_metrics:
@@ -211,17 +244,19 @@ class AnomalyDetector:
                 mixture_severity = self._mixture.severity(float(timestamp), row)
             self._times.append(float(timestamp))
             self._rows.append(row)
-        severity = max([mixture_severity, *(m.severity for m in metric_scores.values())])
-        raw = severity_to_score(severity)
+        raw = severity_to_score(self._combine(metric_scores, mixture_severity))
         self._maybe_refit()
-        return PointScore(self._novel(raw), raw, metric_scores, mixture_severity)
+        return PointScore(self._novelty.apply(raw), raw, metric_scores, mixture_severity)
 
-    def _novel(self, raw: float) -> float:
-        if self.novelty_steps <= 0:
-            return raw
-        is_novel = not self._recent_raw or raw > max(self._recent_raw)
-        self._recent_raw.append(raw)
-        return raw if is_novel else 0.0
+    def _combine(self, metric_scores: Mapping[str, MetricScore], mixture_severity: float) -> float:
+        """Largest severity over all tests, each calibrated when calibration is on."""
+        if self._calibrator is None:
+            return max([mixture_severity, *(m.severity for m in metric_scores.values())])
+        calibrate = self._calibrator.calibrate
+        severities = [calibrate(MULTIVARIATE, mixture_severity)]
+        for name, score in metric_scores.items():
+            severities += [calibrate(f"{name}:{test}", value) for test, value in score.severities]
+        return max(severities)
 
     def _maybe_refit(self) -> None:
         self._since_refit += 1
@@ -269,8 +304,9 @@ def detect(
         merge_gap_steps: Anomalous points at most this many steps apart share a window.
         per_replica: When a "replicas" metric is given, test "*_bytes" and "*_millicores"
             per replica (scaling out is not an anomaly) and use replicas as context only.
-        detector: A configured, unfitted detector (default: ``AnomalyDetector()``, with
-            ``context_metrics=("replicas",)`` when per_replica applies).
+        detector: A configured, unfitted detector (default: ``AnomalyDetector`` with a day
+            and a week as seasons at the data's step, and ``context_metrics=("replicas",)``
+            when per_replica applies).
 
     Returns:
         Anomalies in time order.
@@ -292,7 +328,10 @@ def detect(
         split = int(len(times) * (0.75 if train_fraction is None else train_fraction))
     if split < 24:
         raise ValueError(f"need at least 24 points of history before the scan, got {split}")
-    model = detector or AnomalyDetector(context_metrics=(REPLICAS,) if divided else ())
+    model = detector or AnomalyDetector(
+        season_steps=seasons_in_steps(step_seconds(times[:split])),
+        context_metrics=(REPLICAS,) if divided else (),
+    )
     model.fit(times[:split], {n: c[:split] for n, c in columns.items()})
     details = model._score_all(times[split:], {n: c[split:] for n, c in columns.items()})
     scanned = {n: c[split:] for n, c in columns.items()}

@@ -9,6 +9,8 @@ import numpy as np
 from k8sgpt_py.advisors.anomaly import MULTIVARIATE, Anomaly, PointScore
 from k8sgpt_py.quantity import format_cpu, format_memory
 
+_JOINT = "the metrics moved together in a way not seen in the history"
+
 
 def _runs(flagged: np.ndarray, merge_gap_steps: int) -> list[tuple[int, int]]:
     """Inclusive index ranges of flagged points, merging gaps of <= merge_gap_steps."""
@@ -32,8 +34,6 @@ def format_value(metric: str, value: float) -> str:
 
 def describe(metric: str, peak: float, expected: float, *, per_replica: bool = False) -> str:
     """One sentence such as "memory_bytes rose to 3.1x its usual level (412Mi vs 133Mi)"."""
-    if metric == MULTIVARIATE:
-        return "the metrics moved together in a way not seen in the history"
     unit = " per replica" if per_replica else ""
     shown = f"({format_value(metric, peak)} vs {format_value(metric, expected)}{unit})"
     direction = "rose" if peak >= expected else "fell"
@@ -58,21 +58,13 @@ def _explain_one(
         for name, ms in point.metric_scores.items():
             totals[name] = totals.get(name, 0.0) + ms.severity
     votes = [p.top_metric for p in span]
-    metric = max(totals, key=lambda n: totals[n]) if totals else MULTIVARIATE
-    if votes.count(MULTIVARIATE) > len(votes) / 2:
-        metric = MULTIVARIATE
+    is_joint = votes.count(MULTIVARIATE) > len(votes) / 2 or not totals
     score = max(p.raw_score for p in span)
-    if metric == MULTIVARIATE:
-        peak_index = first + int(np.argmax([p.raw_score for p in span]))
+    if not totals:  # only context metrics: nothing single to point at
         return Anomaly(
-            start=float(times[first]),
-            end=float(times[last]),
-            metric=metric,
-            score=score,
-            peak_value=float("nan"),
-            expected_value=float("nan"),
-            description=describe(metric, 0.0, 0.0) + f" (peak at {times[peak_index]:.0f})",
+            float(times[first]), float(times[last]), MULTIVARIATE, score, 0.0, 0.0, _JOINT
         )
+    metric = max(totals, key=lambda n: totals[n])
     deviations = [
         abs(float(metrics[metric][i]) - details[i].metric_scores[metric].expected_value)
         if metric in details[i].metric_scores
@@ -82,14 +74,15 @@ def _explain_one(
     peak_index = first + int(np.argmax(deviations))
     peak = float(metrics[metric][peak_index])
     expected = details[peak_index].metric_scores[metric].expected_value
+    text = describe(metric, peak, expected, per_replica=metric.endswith(per_replica))
     return Anomaly(
         start=float(times[first]),
         end=float(times[last]),
-        metric=metric,
+        metric=MULTIVARIATE if is_joint else metric,
         score=score,
         peak_value=peak,
         expected_value=expected,
-        description=describe(metric, peak, expected, per_replica=metric.endswith(per_replica)),
+        description=f"{_JOINT}; {text}" if is_joint else text,
     )
 
 

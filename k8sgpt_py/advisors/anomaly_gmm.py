@@ -112,6 +112,7 @@ class MixtureScorer:
         self.density: MixtureDensity | None = None
         self._center = np.zeros(0)
         self._scale = np.ones(0)
+        self._columns = np.zeros(0, dtype=bool)
         self._use_day = False
         self._use_week = False
         self._median_ld = 0.0
@@ -126,7 +127,13 @@ class MixtureScorer:
         self._use_day = span_s >= 3 * DAY_S
         self._use_week = span_s >= 3 * WEEK_S
         self._center = np.median(matrix, axis=0)
-        self._scale = np.array([robust_scale(col) for col in matrix.T])
+        self._scale = np.array([robust_scale(col, floor=0.0) for col in matrix.T])
+        # A column that never varied says nothing about joint behaviour; the univariate
+        # tests judge changes in it (and context metrics such as replicas may change).
+        self._columns = self._scale > 0.0
+        if not self._columns.any() and not (self._use_day or self._use_week):
+            self.density = None
+            return
         stride = max(1, math.ceil(matrix.shape[0] / max_rows))
         rows = slice(matrix.shape[0] - 1, None, -stride)
         features = self._features(timestamps[rows], matrix[rows])
@@ -138,7 +145,8 @@ class MixtureScorer:
             self._threshold_ld = self._median_ld - 1.0
 
     def _features(self, timestamps: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-        standard = (matrix - self._center) / self._scale
+        cols = self._columns
+        standard = (matrix[:, cols] - self._center[cols]) / self._scale[cols]
         standard = np.clip(standard, -1e6, 1e6)
         extra = time_features(timestamps, use_day=self._use_day, use_week=self._use_week)
         return np.hstack([standard, extra])

@@ -36,7 +36,7 @@ def _highs() -> Any:
     import highspy
 
     silence_highs_banner()
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     return h
@@ -98,6 +98,9 @@ class _Pricer:
             ]
             row = self.table[int(np.argmax(scores))]
             return self._row(row, values.size), float(scores.max())
+        quick = self.restricted(values)
+        if quick is not None and float(values @ quick) > 1.0 + 1e-7:
+            return quick, math.inf
         found = _branch_and_bound(values, self.sizes, self.capacity, self.upper)
         if found is not None:
             return found, float(values @ found)
@@ -112,6 +115,23 @@ class _Pricer:
         bound = float(h.getInfo().mip_dual_bound)
         return sol, max(bound, float(values @ sol))
 
+    def restricted(self, values: FloatArray, keep: int = 30) -> IntArray | None:
+        """Best pattern over the ``keep`` classes with the highest value per normalised size."""
+        norm = (self.sizes / np.maximum(self.capacity, 1)).sum(axis=1)
+        ratio = np.where(values > _EPS, values / np.maximum(norm, _EPS), -1.0)
+        top = np.argsort(-ratio)[:keep]
+        top = top[ratio[top] > 0]
+        if top.size == 0:
+            return None
+        table = _enumerate(self.sizes[top], self.capacity, self.upper[top], 200_000, 0.5)
+        if table is None:
+            return None
+        scores = np.append(values[top], 0.0)[table].sum(axis=1)
+        row = table[int(np.argmax(scores))]
+        pattern = np.zeros(values.size, dtype=np.int64)
+        np.add.at(pattern, top[row[row < top.size]], 1)
+        return pattern
+
     @staticmethod
     def _row(row: IntArray, n_cls: int) -> IntArray:
         return np.bincount(row[row < n_cls], minlength=n_cls).astype(np.int64)
@@ -122,32 +142,33 @@ class _Pricer:
         best = np.zeros(cap + 1)
         chunks: list[tuple[int, int]] = []
         for g in np.flatnonzero(values > _EPS):
-            left, piece = int(self.upper[g]), 1
+            left: int = int(self.upper[g])
+            piece = 1
             while left > 0:
                 take = min(piece, left)
                 chunks.append((int(g), take))
                 left, piece = left - take, piece * 2
         taken = np.zeros((len(chunks), cap + 1), dtype=bool)
-        for c, (g, take) in enumerate(chunks):
-            w = int(self.sizes[g, 0]) * take
+        for c, (cls, take) in enumerate(chunks):
+            w = int(self.sizes[cls, 0]) * take
             if w > cap:
                 continue
-            cand = best[: cap + 1 - w] + values[g] * take
+            cand = best[: cap + 1 - w] + values[cls] * take
             better = cand > best[w:] + _EPS
             taken[c, w:] = better
             best[w:] = np.where(better, cand, best[w:])
         pattern = np.zeros(self.sizes.shape[0], dtype=np.int64)
-        room = cap
+        room: int = cap
         for c in range(len(chunks) - 1, -1, -1):
             if taken[c, room]:
-                g, take = chunks[c]
-                pattern[g] += take
-                room -= int(self.sizes[g, 0]) * take
+                cls, take = chunks[c]
+                pattern[cls] += take
+                room -= int(self.sizes[cls, 0]) * take
         return pattern
 
 
 def _enumerate(
-    sizes: IntArray, capacity: IntArray, upper: IntArray, limit: int = 150_000, seconds: float = 1.5
+    sizes: IntArray, capacity: IntArray, upper: IntArray, limit: int = 500_000, seconds: float = 3.0
 ) -> IntArray | None:
     """Every maximal-or-not feasible pattern as a row of class indices (padded with G).
 
@@ -160,17 +181,22 @@ def _enumerate(
     trail = np.ones(n_cls, dtype=np.int64)
     total = n_cls
     while True:
-        idx, load, last = rows[-1], loads[-1], rows[-1][:, -1]
+        idx, load = rows[-1], loads[-1]
+        last = idx[:, -1]  # non-decreasing: rows are appended class by class
+        room = capacity - load
         new_rows, new_loads, new_trail = [], [], []
         for g in range(n_cls):
-            same = last == g
-            ok = (last < g) | (same & (trail < upper[g]))
-            ok &= ((load + sizes[g]) <= capacity).all(axis=1)
+            lo, hi = np.searchsorted(last, [g, g + 1])
+            ok = np.ones(int(hi), dtype=bool)
+            for k in range(sizes.shape[1]):
+                ok &= room[:hi, k] >= sizes[g, k]
+            ok[lo:hi] &= trail[lo:hi] < upper[g]
             count = int(ok.sum())
             if count:
-                new_rows.append(np.column_stack([idx[ok], np.full(count, g)]))
-                new_loads.append(load[ok] + sizes[g])
-                new_trail.append(np.where(same[ok], trail[ok] + 1, 1))
+                pick = np.flatnonzero(ok)
+                new_rows.append(np.column_stack([idx[pick], np.full(count, g)]))
+                new_loads.append(load[pick] + sizes[g])
+                new_trail.append(np.where(pick >= lo, trail[pick] + 1, 1))
                 total += count
                 if total > limit or time.perf_counter() > stop:
                     return None
@@ -199,7 +225,8 @@ def _branch_and_bound(
     srg = (sz / np.maximum(capacity, 1)).sum(axis=1)
     cum_s = np.concatenate([[0.0], np.cumsum(ub * srg)])
     cum_v = np.concatenate([[0.0], np.cumsum(ub * val)])
-    best = [0.0, np.zeros(order.size, dtype=np.int64)]
+    best_value = [0.0]
+    best_take = [np.zeros(order.size, dtype=np.int64)]
     budget = [nodes]
     take = np.zeros(order.size, dtype=np.int64)
 
@@ -212,12 +239,12 @@ def _branch_and_bound(
 
     def dfs(i: int, room: IntArray, total: float) -> None:
         budget[0] -= 1
-        if total > best[0] + _EPS:
-            best[0], best[1] = total, take.copy()
+        if total > best_value[0] + _EPS:
+            best_value[0], best_take[0] = total, take.copy()
         if i == order.size or budget[0] < 0:
             return
         room_s = float((room / np.maximum(capacity, 1)).sum())
-        if total + bound(i, room_s) <= best[0] + _EPS:
+        if total + bound(i, room_s) <= best_value[0] + _EPS:
             return
         most = int(min(ub[i], np.min(room // np.maximum(sz[i], 1))))
         for count in range(most, -1, -1):
@@ -229,7 +256,7 @@ def _branch_and_bound(
     if budget[0] < 0:
         return None
     pattern = np.zeros(values.size, dtype=np.int64)
-    pattern[order] = best[1]
+    pattern[order] = best_take[0]
     return pattern
 
 
@@ -280,6 +307,9 @@ def _generate(
             return value, lower, x
         if not pricer.exact_fast:
             cheap = [p for p in pricer.greedy(duals) if float(duals @ p) > 1.0 + 1e-7]
+            quick = None if cheap else pricer.restricted(duals)
+            if quick is not None and float(duals @ quick) > 1.0 + 1e-7:
+                cheap = [quick]
             for pattern in cheap:
                 master.add(pattern)
             if cheap:
@@ -326,10 +356,16 @@ def _restricted_ip(
 
 
 def _dive(
-    master: _Master, pricer: _Pricer, demand: IntArray, deadline: float, cutoff: int
+    master: _Master,
+    pricer: _Pricer,
+    demand: IntArray,
+    deadline: float,
+    cutoff: int,
+    rng: np.random.Generator | None = None,
 ) -> list[IntArray] | None:
     """Fix the most used pattern, re-optimise the rest, repeat; None if not under cutoff."""
-    residual, fixed = demand.copy(), []
+    residual = demand.copy()
+    fixed: list[IntArray] = []
     while residual.sum() > 0:
         if time.perf_counter() > deadline:
             return None
@@ -338,6 +374,9 @@ def _dive(
         if len(fixed) + math.ceil(value - 1e-6) >= cutoff:
             return None
         p = int(np.argmax(x))
+        if rng is not None:
+            close = np.flatnonzero(x >= 0.6 * x[p])
+            p = int(rng.choice(close))
         for _ in range(max(1, math.floor(x[p] + 1e-6))):
             take = np.minimum(master.patterns[p], residual)
             if take.sum() == 0:
@@ -346,6 +385,46 @@ def _dive(
             residual = residual - take
     master.set_demand(demand)
     return fixed
+
+
+def _exact_cover(
+    pricer: _Pricer, counts: IntArray, bins: int, seconds: float
+) -> list[IntArray] | None:
+    """Look for ``bins`` exactly full bins when the volume bound has no slack.
+
+    If the items fill ``bins`` bins exactly in some dimension, every optimal bin is full
+    there, so only exactly-full patterns can appear: a small set-partitioning problem.
+    """
+    import highspy
+
+    total = (pricer.sizes * counts[:, None]).sum(axis=0)
+    tight = np.flatnonzero(total == bins * pricer.capacity)
+    if tight.size == 0 or seconds <= 0.1:
+        return None
+    table = pricer.table
+    if table is None:
+        table = _enumerate(pricer.sizes, pricer.capacity, pricer.upper, 500_000, seconds / 3)
+    if table is None:
+        return None
+    padded = np.vstack([pricer.sizes, np.zeros((1, pricer.sizes.shape[1]), np.int64)])
+    loads = padded[table].sum(axis=1)
+    rows = table[(loads[:, tight] == pricer.capacity[tight]).all(axis=1)]
+    if rows.shape[0] == 0:
+        return None
+    patterns = [np.bincount(r[r < counts.size], minlength=counts.size) for r in rows]
+    h = _highs()
+    h.setOptionValue("time_limit", max(0.05, seconds))
+    for g in range(counts.size):
+        h.addRow(float(counts[g]), float(counts[g]), 0, np.array([], np.int32), [])
+    for j, pattern in enumerate(patterns):
+        idx = np.flatnonzero(pattern).astype(np.int32)
+        h.addCol(0.0, 0.0, highspy.kHighsInf, idx.size, idx, pattern[idx].astype(float))
+        h.changeColIntegrality(j, highspy.HighsVarType.kInteger)
+    h.run()
+    if h.getInfo().primal_solution_status < 2:
+        return None
+    x = np.round(np.array(h.getSolution().col_value)).astype(np.int64)
+    return [patterns[j] for j in np.flatnonzero(x > 0) for _ in range(int(x[j]))]
 
 
 def solve_patterns(
@@ -359,30 +438,46 @@ def solve_patterns(
     """Pack class counts into the fewest bins by column generation, diving and a final MIP.
 
     Args:
-        sizes: ``(G, d)`` class sizes; counts: ``(G,)`` items per class.
+        sizes: ``(G, d)`` class sizes.
+        counts: ``(G,)`` items per class.
         capacity: ``(d,)`` bin capacity.
         initial: starting patterns, e.g. the bins of a greedy packing (their number is the
             cutoff: only better packings are returned).
         deadline: ``time.perf_counter()`` value to stop at.
+        known_lower: a lower bound already proven (e.g. volume or L2 bound).
 
     Returns:
         Patterns of a packing with fewer bins than ``initial`` (empty if none was found) and
         the column-generation lower bound (0 when it did not converge in time).
     """
+    start = time.perf_counter()
     upper = np.minimum(counts, np.min(capacity // np.maximum(sizes, 1), axis=1))
     pricer, master = _Pricer(sizes, capacity, upper), _Master(counts)
     for pattern in initial:
         master.add(pattern)
     cutoff = len(initial)
+    if known_lower < cutoff:
+        cover = _exact_cover(pricer, counts, known_lower, (deadline - start) * 0.4)
+        if cover is not None:
+            return ColumnResult(tuple(tuple(int(v) for v in p) for p in cover), known_lower)
     _, lower_f, _ = _generate(master, pricer, deadline, exact=pricer.exact_fast)
     lower = max(known_lower, math.ceil(lower_f - 1e-6))
     if lower >= cutoff:
         return ColumnResult((), lower)
     left = deadline - time.perf_counter()
     best = _restricted_ip(list(master.patterns), counts, left * 0.3, cutoff)
-    if best is None or len(best) > lower:
-        dived = _dive(master, pricer, counts, deadline, len(best) if best else cutoff)
+    rng = np.random.default_rng(0)
+    for attempt in range(50):
+        left = deadline - time.perf_counter()
+        if (best is not None and len(best) <= lower) or left < 0.3 * (deadline - start):
+            break
+        limit = len(best) if best else cutoff
+        dived = _dive(master, pricer, counts, deadline, limit, rng if attempt else None)
         best = dived if dived is not None else best
+    if best is None or len(best) > lower:
+        left = deadline - time.perf_counter()
+        again = _restricted_ip(list(master.patterns), counts, left * 0.5, len(best or initial))
+        best = again if again is not None else best
     if not pricer.exact_fast and (best is None or len(best) > lower):
         master.set_demand(counts)
         _, lower_f, _ = _generate(master, pricer, deadline, exact=True)

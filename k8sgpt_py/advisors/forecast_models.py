@@ -15,6 +15,7 @@ import numpy as np
 
 SECONDS_PER_DAY = 86400.0
 HW_POINTS_PER_DAY = 24  # Holt-Winters is fitted on hourly means of 5-minute data
+SEASONAL_MEDIAN_DAYS = 5
 HW_FIT_SEASONS = 14  # statsmodels estimates the parameters on the last 14 days
 
 
@@ -61,6 +62,20 @@ def seasonal_naive_weekly(history: np.ndarray, horizon: int, ctx: ModelContext) 
     if ctx.period_week is None or history.size < ctx.period_week:
         return seasonal_naive_daily(history, horizon, ctx)
     return _repeat_season(history, horizon, ctx.period_week)
+
+
+def seasonal_median(history: np.ndarray, horizon: int, ctx: ModelContext) -> np.ndarray:
+    """Median of the same time of day over the last (up to) 5 days.
+
+    Robust to spikes: for bursty series it beats repeating yesterday, which copies
+    yesterday's noise. Falls back to the last value with less than a day of history.
+    """
+    if ctx.period_day is None or history.size < ctx.period_day:
+        return np.full(horizon, history[-1])
+    period = ctx.period_day
+    days = min(SEASONAL_MEDIAN_DAYS, history.size // period)
+    recent = history[history.size - days * period :].reshape(days, period)
+    return _repeat_season(np.median(recent, axis=0), horizon, period)
 
 
 def mean_model(history: np.ndarray, horizon: int, ctx: ModelContext) -> np.ndarray:

@@ -8,6 +8,7 @@ benchmarks compare against.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -64,10 +65,10 @@ def greedy_pack(
     ref = capacities.max(axis=0)
     if order is None:
         order = item_order(sizes, ref)
-    used = load.any(axis=1)
+    used: BoolArray = np.asarray(load.any(axis=1), dtype=bool)
     out = np.full(n, -1, dtype=np.int64)
     starts = _run_starts(sizes, order, eligible)
-    for a, b in zip(starts[:-1], starts[1:], strict=True):
+    for a, b in itertools.pairwise(starts):
         items = order[a:b]
         while items.size:
             j = _pick_bin(
@@ -119,6 +120,9 @@ def _pick_bin(
         return -1
     if not best_fit:
         return int(candidates[0])
+    if not used[candidates].any():
+        return int(candidates[0])
+    candidates = candidates[used[candidates]]
     slack = ((room[candidates] - size) / np.maximum(ref, 1)).sum(axis=1)
     slack = slack + 1e3 * (~used[candidates])
     return int(candidates[int(np.argmin(slack))])
@@ -127,8 +131,10 @@ def _pick_bin(
 def dot_product_pack(
     sizes: IntArray, capacities: IntArray, eligible: BoolArray | None = None
 ) -> IntArray:
-    """Bin-centric greedy: fill bins in order, each time adding the item that fits and has the
-    largest dot product with the bin's remaining room (normalised); balances CPU and memory.
+    """Bin-centric greedy that balances dimensions (CPU against memory).
+
+    Bins are filled in order; each step adds the fitting item whose normalised size has the
+    largest dot product with the bin's remaining room.
 
     Returns:
         ``(n,)`` bin index per item, ``-1`` where no bin had room.
@@ -196,7 +202,7 @@ def _l2_one_dim(sizes: IntArray, capacity: int) -> int:
     if sizes.size == 0:
         return 0
     best = math.ceil(int(sizes.sum()) / capacity)
-    for k in np.unique(sizes[sizes <= capacity // 2]).tolist() + [0]:
+    for k in [*np.unique(sizes[sizes <= capacity // 2]).tolist(), 0]:
         big = sizes[sizes > capacity - k]
         mid = sizes[(sizes <= capacity - k) & (sizes > capacity / 2)]
         small = sizes[(sizes >= k) & (sizes <= capacity / 2)]

@@ -35,7 +35,7 @@ from k8sgpt_py.advisors.heuristics import (
     item_order,
     lower_bound,
 )
-from k8sgpt_py.advisors.placement_model import BinPackingResult
+from k8sgpt_py.advisors.placement_model import BinPackingResult, SolveStatus
 from k8sgpt_py.advisors.placement_solver import SolveInfo, SolverOptions, run_solver
 
 _MAX_FEASIBILITY_VARS = 6_000
@@ -173,7 +173,7 @@ def pack_identical_bins(
             break
         low = k + 1
     elapsed = time.perf_counter() - start
-    status = "optimal" if best == low else "feasible"
+    status: SolveStatus = "optimal" if best == low else "feasible"
     gap = (best - low) / best
     return BinPackingResult(
         best, low, status, gap, elapsed, solver, tuple(assign.tolist()), heuristic, method
@@ -287,8 +287,13 @@ def _pack_types(
     options: SolverOptions,
     deadline: float,
     exact: bool = False,
+    eligible: BoolArray | None = None,
 ) -> IntArray | None:
-    """Pack each type's items into that type's bins; None if some type runs out of bins."""
+    """Pack each type's items into that type's bins; None if some item stays out.
+
+    Items that overflow a type are repaired by first fit into the room left anywhere (used
+    bins first).
+    """
     assign = np.full(sizes.shape[0], -1, dtype=np.int64)
     for t, items in enumerate(per_type):
         if items.size == 0:
@@ -298,10 +303,34 @@ def _pack_types(
         local, _ = best_greedy(sizes[items], cap)
         if exact and bins_used(local) > want[t]:
             local = _pack_exactly(sizes[items], cap, want[t], local, options, deadline)
-        if bins_used(local) > bins.size:
-            return None
-        assign[items] = bins[local]
-    return assign
+        local = np.where(local < bins.size, local, -1)
+        assign[items] = np.where(local >= 0, bins[np.maximum(local, 0)], -1)
+    left = np.flatnonzero(assign < 0)
+    if left.size:
+        assign = _repair(sizes, capacities, assign, left, eligible)
+    return None if (assign < 0).any() else assign
+
+
+def _repair(
+    sizes: IntArray,
+    capacities: IntArray,
+    assign: IntArray,
+    left: IntArray,
+    eligible: BoolArray | None,
+) -> IntArray:
+    """First fit of unassigned items: fullest used bins first, then empty ones, largest first."""
+    load = np.zeros_like(capacities)
+    np.add.at(load, assign[assign >= 0], sizes[assign >= 0])
+    ref = np.maximum(capacities.max(axis=0), 1)
+    used = load.any(axis=1)
+    fill = (load / ref).sum(axis=1)
+    size_key = (capacities / ref).sum(axis=1)
+    order = np.lexsort((-size_key, -fill, ~used))
+    elig = None if eligible is None else eligible[left][:, order]
+    got = greedy_pack(sizes[left], capacities[order], eligible=elig, initial_load=load[order])
+    out = assign.copy()
+    out[left] = np.where(got >= 0, order[np.maximum(got, 0)], -1)
+    return out
 
 
 def _pack_exactly(
@@ -318,7 +347,7 @@ def _pack_exactly(
         left = deadline - time.perf_counter()
         if left <= 0.1 or uniq.shape[0] * bins > 40_000:
             break
-        info, y = _try_bins(uniq, counts, cap, bins, [], options, left * 0.5)
+        _, y = _try_bins(uniq, counts, cap, bins, [], options, left * 0.5)
         if y is not None:
             return _counts_to_assignment(y, item_class)
     return fallback
@@ -359,6 +388,7 @@ def pack_fewest_nodes(
         return _result(greedy, 0, heuristic, "greedy", "none", start)
     low, best, method, solver = 1, greedy, "greedy", "none"
     shrink = sizes.max(axis=0)
+    seen: set[tuple[tuple[tuple[int, int], ...], bool]] = set()
     for attempt, slack in enumerate((0.0, 0.25, 0.5, 1.0, 2.0, -1.0)):
         left = deadline - time.perf_counter()
         if left <= 0.1 or bins_used(best) <= low:
@@ -377,9 +407,13 @@ def pack_fewest_nodes(
             continue
         y_gt = _round_counts({k: v.value() or 0.0 for k, v in y_vars.items()}, counts)
         want = {t: round(v.value() or 0) for t, v in n_vars.items()}
+        signature = (tuple(sorted(want.items())), exact)
+        if signature in seen:
+            continue
+        seen.add(signature)
         per_type = _split_by_type(y_gt, item_class, first.size)
         packed = _pack_types(
-            sizes, capacities, bin_type, per_type, want, options, deadline, exact
+            sizes, capacities, bin_type, per_type, want, options, deadline, exact, elig
         )
         if packed is not None and bins_used(packed) < bins_used(best):
             best, method = packed, f"aggregate(slack={slack:g}{', exact' if exact else ''})"
@@ -391,7 +425,7 @@ def _result(
 ) -> BinPackingResult:
     used = bins_used(assign)
     low = min(low, used)
-    status = "optimal" if used == low and not (assign < 0).any() else "feasible"
+    status: SolveStatus = "optimal" if used == low and not (assign < 0).any() else "feasible"
     gap = (used - low) / max(used, 1)
     seconds = time.perf_counter() - start
     return BinPackingResult(

@@ -215,3 +215,23 @@ def explain_unschedulable(state: ClusterState, pod: PodGroup) -> UnschedulableEx
     return UnschedulableExplanation(
         pod.key, never, largest, pod.requests, verdicts, "\n".join(lines)
     )
+
+
+def pending_groups(state: ClusterState) -> tuple[PodGroup, ...]:
+    """Groups with pods not running anywhere yet (Pending), as groups of just those pods."""
+    return tuple(
+        PodGroup(
+            g.namespace,
+            g.workload,
+            g.count - len(g.current_nodes),
+            g.requests,
+            g.node_selector,
+            g.required_affinity,
+            g.tolerations,
+            g.anti_affinity_hostname,
+            (),
+            g.max_skew_hostname,
+        )
+        for g in state.groups
+        if g.count > len(g.current_nodes)
+    )

@@ -17,10 +17,18 @@ from k8sgpt_py.changes.audit import AuditLog, new_id
 from k8sgpt_py.changes.diff import unified
 from k8sgpt_py.changes.proposal import Proposal
 from k8sgpt_py.cluster.kinds import kind_info
-from k8sgpt_py.cluster.kube import ApiError, Cluster
+from k8sgpt_py.cluster.kube import ApiError, Cluster, Conflict
 from k8sgpt_py.errors import ApplyFailed, ChangeDeclined, Forbidden, KaiError, Rejected
 
 _VERBS = {"patch": "patch", "create": "create", "delete": "delete", "evict": "create"}
+
+
+class ApplyConflict(ApplyFailed):
+    """The object changed between the diff and the apply (HTTP 409); nothing after it ran."""
+
+    def __init__(self, message: str, *, index: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.index = index
 
 
 @dataclass
@@ -187,15 +195,21 @@ def apply(
     meta: dict[str, Any],
 ) -> None:
     """Apply in order; audit each; on failure stop and raise ApplyFailed saying what landed."""
-    for change in changes:
+    for index, change in enumerate(changes):
         record_id = new_id(now)
+        conflict = False
         try:
             change.result = _call(cluster, change, dry_run=False)
             change.applied = True
         except KaiError as exc:
             change.error = exc.message
+            conflict = isinstance(exc, Conflict)
         audit.append(_record(record_id, change, cluster, now, meta))
         change.audit_id = record_id
+        if conflict:
+            raise ApplyConflict(
+                f"{change.proposal.target} changed after its diff was shown", index=index
+            )
         if change.error:
             done = [c.proposal.reason for c in changes if c.applied]
             pending = [c.proposal.reason for c in changes if not c.applied and c is not change]

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=args, prog_name="kai", standalone_mode=False)
     except KaiError as exc:
-        _report(exc.message, exc.hint)
+        report_error(exc.message, exc.hint)
         if debug:
             raise
         code = int(exc.exit_code)
@@ -106,12 +106,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("\nkai: interrupted\n")
         code = int(ExitCode.INTERRUPTED)
     except click.exceptions.ClickException as exc:
-        _report(exc.format_message(), "see `kai --help`")
+        report_error(exc.format_message(), "see `kai --help`")
         code = int(ExitCode.USAGE)
     except Exception as exc:  # the error boundary
         if debug:
             raise
-        _report(f"internal error: {type(exc).__name__}: {exc}", "re-run with --debug and report it")
+        report_error(
+            f"internal error: {type(exc).__name__}: {exc}", "re-run with --debug and report it"
+        )
         code = int(ExitCode.INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -123,7 +125,8 @@ def _command_names() -> set[str]:
     return set(group.commands)
 
 
-def _report(message: str, hint: str | None) -> None:
+def report_error(message: str, hint: str | None) -> None:
+    """``kai: error: ...`` and an optional ``hint: ...`` on stderr, secrets redacted."""
     from k8sgpt_py.redact import redact_text
 
     lines = redact_text(message).splitlines() or [""]

@@ -15,6 +15,7 @@ from k8sgpt_py.render.emit import OutputMode
 if TYPE_CHECKING:
     from k8sgpt_py.changes.audit import AuditLog
     from k8sgpt_py.cluster.kube import Cluster
+    from k8sgpt_py.planner.llm import LlmSession
     from k8sgpt_py.tools.base import ToolContext
 
 
@@ -39,6 +40,7 @@ class AppContext:
     _cluster: Cluster | None = None
     _sandbox: Any = None
     _tmp: Any = None
+    _llm: LlmSession | None = None
 
     @property
     def read_only(self) -> bool:
@@ -79,6 +81,21 @@ class AppContext:
             now=self.now,
             read_only=self.read_only,
         )
+
+    def llm_session(self, ctx: ToolContext) -> LlmSession:
+        """One conversation per process, so REPL follow-ups keep their context."""
+        if self._llm is None:
+            from k8sgpt_py.planner.llm import LlmSession
+            from k8sgpt_py.planner.models import make_chat_model
+            from k8sgpt_py.tools.registry import all_tools
+
+            self._llm = LlmSession(
+                model=make_chat_model(self.settings),
+                tools=list(all_tools(read_only=ctx.read_only).values()),
+                ctx=ctx,
+                max_steps=self.settings.max_steps,
+            )
+        return self._llm
 
     def audit(self) -> AuditLog:
         """The audit log under the XDG state dir (a throwaway sandbox gets its own file)."""

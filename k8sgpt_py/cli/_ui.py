@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from k8sgpt_py.render.console import Terminal
 
@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 class TextUI:
     """Shows steps and diffs as they come; prompts on stderr when interactive."""
 
-    def __init__(self, terminal: Terminal, *, spinner_text: str | None = "planning…") -> None:
+    def __init__(
+        self, terminal: Terminal, *, spinner_text: str | None = "planning…", verbose: bool = False
+    ) -> None:
         self.terminal = terminal
         self.console = terminal.out()
         self.err = terminal.err()
+        self.verbose = verbose
+        self.streamed = False
         self._status: Any = None
         if spinner_text and terminal.stderr.isatty():
             self._status = self.err.status(spinner_text)
@@ -33,11 +37,41 @@ class TextUI:
             self._status = None
 
     def show_plan(self, plan: Plan) -> None:
-        """Print steps, answer and advice."""
+        """Print steps (what an offline plan read), the answer unless streamed, advice."""
         from k8sgpt_py.render.request import show_plan
 
         self.stop_spinner()
-        show_plan(self.console, plan)
+        show_plan(
+            self.console, plan, show_steps=plan.planner == "offline", show_answer=not self.streamed
+        )
+        if self.verbose and plan.usage:
+            usage = ", ".join(f"{k} {v}" for k, v in sorted(plan.usage.items()))
+            self.err.print(f"tokens: {usage}", highlight=False)
+
+    def event(self, name: str, data: dict[str, Any]) -> None:
+        """Tool calls and results as they happen (``--verbose``), on stderr."""
+        if not self.verbose:
+            return
+        from k8sgpt_py.render.text import plain
+
+        self.stop_spinner()
+        if name == "tool_call":
+            plain(self.err, f"→ {data.get('tool')}({data.get('args')})", style="dim")
+        elif name == "tool_result":
+            what = data.get("invocation") or data.get("tool")
+            plain(self.err, f"← {data.get('status')}: {what}", style="dim")
+
+    def stream(self, token: str) -> None:
+        """Answer tokens as the model writes them (only on a terminal)."""
+        self.stop_spinner()
+        self.streamed = True
+        self.terminal.stdout.write(token)
+        self.terminal.stdout.flush()
+
+    @property
+    def can_stream(self) -> bool:
+        """Stream only to a terminal; pipes get the answer once at the end."""
+        return self.terminal.is_stdout_tty
 
     def show_changes(self, changes: list[Change]) -> None:
         """Print the diffs."""
@@ -58,9 +92,19 @@ class TextUI:
 
         return prompt
 
+    def notice(self, text: str) -> None:
+        """A note on stderr."""
+        from k8sgpt_py.render.text import plain
+
+        self.stop_spinner()
+        plain(self.err, text, style="yellow")
+
 
 class QuietUI:
     """For -o json/yaml: nothing on stdout until the one document; never prompts."""
+
+    def __init__(self, stderr: TextIO) -> None:
+        self.stderr = stderr
 
     def show_plan(self, plan: Plan) -> None:
         """Nothing: the document carries the steps."""
@@ -72,12 +116,24 @@ class QuietUI:
         """Never prompt in machine-readable modes."""
         return None
 
+    def notice(self, text: str) -> None:
+        """Notes still reach stderr (stdout carries only the document)."""
+        self.stderr.write(f"kai: {text}\n")
+
+    def event(self, name: str, data: dict[str, Any]) -> None:
+        """The document carries the steps."""
+
+    can_stream = False
+
+    def stream(self, token: str) -> None:
+        """Never called: documents are written whole."""
+
 
 def make_ui(app_ctx: AppContext, *, spinner_text: str | None = "planning…") -> TextUI | QuietUI:
     """Text for -o text, silence for documents."""
     if app_ctx.output == "text":
-        return TextUI(app_ctx.terminal, spinner_text=spinner_text)
-    return QuietUI()
+        return TextUI(app_ctx.terminal, spinner_text=spinner_text, verbose=app_ctx.verbose)
+    return QuietUI(app_ctx.terminal.stderr)
 
 
 def finish(app_ctx: AppContext, outcome: RequestOutcome, ui: TextUI | QuietUI) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from k8sgpt_py.cli._context import AppContext
+
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._ui import QuietUI, TextUI
+    from k8sgpt_py.planner.plan import Plan
+    from k8sgpt_py.request import PlannerFn
+    from k8sgpt_py.tools.base import ToolContext
 
 
 def register(app: typer.Typer) -> None:
@@ -39,18 +48,68 @@ def run_request(app_ctx: AppContext, request: str) -> None:
         options=RequestOptions(
             assume_yes=app_ctx.assume_yes, dry_run=app_ctx.dry_run, offline=app_ctx.offline
         ),
-        llm=llm_planner(app_ctx),
+        llm=llm_planner(app_ctx, ui),
     )
     finish(app_ctx, outcome, ui)
 
 
-def llm_planner(app_ctx: AppContext):  # type: ignore[no-untyped-def]
-    """The LLM planner bound to the configured model, or None (wired in issue 3)."""
-    return None
+def llm_planner(app_ctx: AppContext, ui: TextUI | QuietUI) -> PlannerFn | None:
+    """The LLM planner bound to the configured model and this UI, or None without a model."""
+    if app_ctx.offline or not app_ctx.settings.has_llm:
+        return None
+
+    def plan(request: str, ctx: ToolContext) -> Plan:
+        session = app_ctx.llm_session(ctx)
+        session.on_event = ui.event
+        session.stream_to = ui.stream if ui.can_stream else None
+        return session.ask(request)
+
+    return plan
 
 
 def interactive(app_ctx: AppContext) -> None:
-    """``kai`` alone: a REPL on a terminal, help otherwise."""
+    """``kai`` alone: a REPL on a terminal (follow-ups keep context), help otherwise."""
     import click
 
-    click.echo(click.get_current_context().get_help())
+    if not app_ctx.terminal.is_interactive:
+        click.echo(click.get_current_context().get_help())
+        return
+    from k8sgpt_py.cli import report_error
+    from k8sgpt_py.config import state_dir
+    from k8sgpt_py.errors import KaiError
+
+    history = _load_history(state_dir() / "repl_history")
+    err = app_ctx.terminal.err()
+    planner = "the offline planner" if not app_ctx.settings.has_llm else app_ctx.settings.model
+    err.print(f"kai interactive ({planner}). Ask away; 'exit' or Ctrl-D leaves.", highlight=False)
+    while True:
+        try:
+            line = input("kai> ").strip()
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            app_ctx.terminal.stderr.write("\n")
+            continue
+        if line in ("exit", "quit", "q"):
+            break
+        if not line:
+            continue
+        try:
+            run_request(app_ctx, line)
+        except KaiError as exc:
+            report_error(exc.message, exc.hint)
+    if history is not None:
+        history()
+
+
+def _load_history(path: Path) -> Callable[[], None] | None:
+    """Line editing with a history file; returns the function that saves it."""
+    try:
+        import readline
+    except ImportError:  # no readline on this platform: plain input() still works
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+    return lambda: readline.write_history_file(path)

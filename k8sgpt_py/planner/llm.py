@@ -123,10 +123,12 @@ class LlmSession:
         return system, turns
 
     def _system_text(self) -> str:
-        context = self.ctx.extra.get("context")
+        target = getattr(self.ctx.cluster, "target", None)  # cluster.kube.KubeTarget
+        context = self.ctx.extra.get("context") or getattr(target, "context", None)
+        namespace = self.ctx.namespace or getattr(target, "namespace", None)
         return prompts.system_prompt(
             context=str(context) if context else None,
-            namespace=self.ctx.namespace,
+            namespace=str(namespace) if namespace else None,
             read_only=self.ctx.read_only,
             today=self.ctx.now.date(),
         )

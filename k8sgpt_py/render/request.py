@@ -46,12 +46,16 @@ def _show_data(console: Console, data: Any) -> None:
         yaml_block(console, data)
 
 
-def show_plan(console: Console, plan: Plan) -> None:
-    """Every step, then the planner's answer and advice."""
-    for step in plan.steps:
-        show_step(console, step)
-    if plan.answer:
-        console.print()
+def show_plan(
+    console: Console, plan: Plan, *, show_steps: bool = True, show_answer: bool = True
+) -> None:
+    """The steps (what they read), then the planner's answer and advice."""
+    if show_steps:
+        for step in plan.steps:
+            show_step(console, step)
+    if plan.answer and show_answer:
+        if show_steps and plan.steps:
+            console.print()
         plain(console, plan.answer)
     for line in plan.advice:
         plain(console, f"advice: {line}", style="cyan")

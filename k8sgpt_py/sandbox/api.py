@@ -18,7 +18,7 @@ from k8sgpt_py.sandbox.auth import User, forbidden
 from k8sgpt_py.sandbox.controller import Controller, cascade_delete
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.patch import PatchError, apply_patch
-from k8sgpt_py.sandbox.resources import BY_KEY, ResourceType
+from k8sgpt_py.sandbox.resources import BY_KEY, VIRTUAL_KEYS, ResourceType
 from k8sgpt_py.sandbox.selectors import (
     SelectorError,
     labels_match,
@@ -27,6 +27,7 @@ from k8sgpt_py.sandbox.selectors import (
 )
 from k8sgpt_py.sandbox.store import ApiError, Store, clone, not_found, now_iso, short_hash
 from k8sgpt_py.sandbox.validation import apply_defaults, validate
+from k8sgpt_py.sandbox.workloads import record_killing
 
 Obj = dict[str, Any]
 _NO_GENERATION = {"Pod", "Node", "Namespace", "Event", "Endpoints", "ConfigMap", "Secret"}
@@ -165,14 +166,10 @@ class Api:
             field_ok = parse_field_selector(req.query.get("fieldSelector", ""), req.rtype.kind)
         except SelectorError as exc:
             raise _bad_request(str(exc)) from exc
-        if req.rtype.key == "metrics.k8s.io/pods":
-            from k8sgpt_py.sandbox.subresources import pod_metrics
+        if req.rtype.key in VIRTUAL_KEYS:
+            from k8sgpt_py.sandbox.subresources import computed
 
-            source = pod_metrics(self, req.namespace)
-        elif req.rtype.key == "metrics.k8s.io/nodes":
-            from k8sgpt_py.sandbox.subresources import node_metrics
-
-            source = node_metrics(self)
+            source = computed(self, req.rtype, req.namespace)
         else:
             source = self.store.list(req.rtype.key, req.namespace if req.rtype.namespaced else None)
         return [
@@ -246,11 +243,11 @@ class Api:
             )
         if req.rtype.kind not in _NO_GENERATION:
             meta["generation"] = 1
+        for system_field in ("uid", "creationTimestamp", "deletionTimestamp", "selfLink"):
+            meta.pop(system_field, None)
         if req.is_dry_run:
-            meta.setdefault(
-                "uid", self.store.new_uid(req.rtype.key, meta.get("namespace", ""), meta["name"])
-            )
-            meta.setdefault("creationTimestamp", now_iso())
+            meta["uid"] = self.store.new_uid(req.rtype.key, meta.get("namespace", ""), meta["name"])
+            meta["creationTimestamp"] = now_iso()
             return obj
         self.store.put(req.rtype.key, obj)
         self.commit()
@@ -353,6 +350,8 @@ class Api:
             policy = "Orphan"
         if req.is_dry_run:
             return self._delete_result(req, old)
+        if req.rtype.kind == "Pod":
+            record_killing(self.store, old)
         deleted = cascade_delete(
             self.store,
             req.rtype.key,

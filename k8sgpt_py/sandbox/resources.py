@@ -85,6 +85,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _t("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
     _t("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ("netpol",)),
     _t("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True),
+    _t("coordination.k8s.io", "v1", "Lease", "leases", True, (), _RO),
     _t("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", True, (), _RO),
     _t("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", False, (), _RO),
     _t(
@@ -112,9 +113,15 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ),
 )
 
-#: Types whose objects are computed on request, never stored.
+#: Types whose objects are computed on request, never stored (node leases live in
+#: ``kube-node-lease``, which is not a stored namespace).
 VIRTUAL_KEYS = frozenset(
-    {"metrics.k8s.io/pods", "metrics.k8s.io/nodes", "authorization.k8s.io/selfsubjectaccessreviews"}
+    {
+        "metrics.k8s.io/pods",
+        "metrics.k8s.io/nodes",
+        "coordination.k8s.io/leases",
+        "authorization.k8s.io/selfsubjectaccessreviews",
+    }
 )
 
 BY_KEY: dict[str, ResourceType] = {t.key: t for t in RESOURCE_TYPES}

@@ -16,6 +16,7 @@ from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
 from k8sgpt_py.sandbox.resources import (
+    VIRTUAL_KEYS,
     ResourceType,
     api_group,
     api_group_list,
@@ -192,9 +193,9 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
     rtype, verb = req.rtype, req.verb
     if verb == "watch":
         return await _watch(request, api, req)
-    if rtype.group == "metrics.k8s.io":
+    if rtype.key in VIRTUAL_KEYS and rtype.plural != "selfsubjectaccessreviews":
         if verb == "get":
-            return _json(_convert(request, req, subresources.metrics_get(api, req), None, {}))
+            return _json(_convert(request, req, subresources.computed_get(api, req), None, {}))
         if verb != "list":
             raise ApiError(
                 405,

@@ -115,6 +115,13 @@ def _deployment_status(store: Store, deployment: Obj) -> Obj:
         },
         _progressing(rs_name, complete, stuck),
     ]
+    if deployment["spec"].get("paused"):
+        conditions[1] = {
+            "type": "Progressing",
+            "status": "Unknown",
+            "reason": "DeploymentPaused",
+            "message": "Deployment is paused",
+        }
     status["conditions"] = _keep_times(
         conditions, (deployment.get("status") or {}).get("conditions")
     )

@@ -130,8 +130,8 @@ class Store:
         existed = ident in self.objects[key]
         if not existed:
             self._sorted.pop(key, None)
-            meta.setdefault("uid", self.new_uid(key, namespace, meta["name"]))
-            meta.setdefault("creationTimestamp", now_iso())
+            meta["uid"] = meta.get("uid") or self.new_uid(key, namespace, meta["name"])
+            meta["creationTimestamp"] = meta.get("creationTimestamp") or now_iso()
         meta["resourceVersion"] = self._bump()
         self.objects[key][ident] = obj
         self._emit("MODIFIED" if existed else "ADDED", key, obj)

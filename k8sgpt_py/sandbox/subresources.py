@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.patch import PatchError, apply_patch
+from k8sgpt_py.sandbox.resources import ResourceType
 from k8sgpt_py.sandbox.selectors import selector_object_matches, selector_to_string
 from k8sgpt_py.sandbox.store import ApiError, clone, now_iso
 from k8sgpt_py.sandbox.validation import validate_scale_replicas
@@ -202,10 +204,54 @@ def node_metrics(api: Api) -> list[Obj]:
     ]
 
 
-def metrics_get(api: Api, req: Request) -> Obj:
-    """GET one PodMetrics or NodeMetrics."""
-    items = pod_metrics(api, req.namespace) if req.rtype.plural == "pods" else node_metrics(api)
-    for item in items:
+def node_leases(api: Api, namespace: str | None) -> list[Obj]:
+    """Kubelet heartbeat ``Lease`` objects in ``kube-node-lease``, renewed "now"."""
+    if namespace not in {None, "kube-node-lease"}:
+        return []
+    renewed = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return [
+        {
+            "kind": "Lease",
+            "apiVersion": "coordination.k8s.io/v1",
+            "metadata": {
+                "name": node["metadata"]["name"],
+                "namespace": "kube-node-lease",
+                "uid": node["metadata"].get("uid"),
+                "resourceVersion": node["metadata"].get("resourceVersion"),
+                "creationTimestamp": node["metadata"].get("creationTimestamp"),
+                "ownerReferences": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Node",
+                        "name": node["metadata"]["name"],
+                        "uid": node["metadata"].get("uid"),
+                    }
+                ],
+            },
+            "spec": {
+                "holderIdentity": node["metadata"]["name"],
+                "leaseDurationSeconds": 40,
+                "renewTime": renewed,
+            },
+        }
+        for node in api.store.list("/nodes")
+    ]
+
+
+def computed(api: Api, rtype: ResourceType, namespace: str | None) -> list[Obj]:
+    """Objects of a virtual type (metrics, node leases), computed from the store."""
+    if rtype.key == "metrics.k8s.io/pods":
+        return pod_metrics(api, namespace)
+    if rtype.key == "metrics.k8s.io/nodes":
+        return node_metrics(api)
+    if rtype.key == "coordination.k8s.io/leases":
+        return node_leases(api, namespace)
+    return []
+
+
+def computed_get(api: Api, req: Request) -> Obj:
+    """GET one object of a virtual type."""
+    for item in computed(api, req.rtype, req.namespace):
         if item["metadata"]["name"] == req.name:
             return item
     raise ApiError(404, "NotFound", f'{req.rtype.qualified} "{req.name}" not found')

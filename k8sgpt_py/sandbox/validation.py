@@ -200,10 +200,15 @@ def _default_service(obj: Obj, spec: Obj) -> None:
     spec.setdefault("ipFamilies", ["IPv4"])
     spec.setdefault("ipFamilyPolicy", "SingleStack")
     spec.setdefault("internalTrafficPolicy", "Cluster")
-    for port in spec.get("ports") or []:
+    for index, port in enumerate(spec.get("ports") or []):
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
             port.setdefault("targetPort", port.get("port"))
+            if spec["type"] in {"NodePort", "LoadBalancer"} and not port.get("nodePort"):
+                seed = short_hash(
+                    f"{obj['metadata'].get('namespace')}/{obj['metadata']['name']}/{index}", 3
+                )
+                port["nodePort"] = 30000 + sum(ord(c) * 37**n for n, c in enumerate(seed)) % 2768
 
 
 # ---------------------------------------------------------------- validation

@@ -151,6 +151,7 @@ def _create_pod(
 
 
 def _delete_pod(store: Store, owner: Obj, kind: str, pod: Obj) -> None:
+    record_killing(store, pod)
     store.delete(PODS, pod["metadata"]["namespace"], pod["metadata"]["name"])
     record_event(
         store,
@@ -160,6 +161,21 @@ def _delete_pod(store: Store, owner: Obj, kind: str, pod: Obj) -> None:
         message=f"Deleted pod: {pod['metadata']['name']}",
         component=f"{kind.lower()}-controller",
     )
+
+
+def record_killing(store: Store, pod: Obj) -> None:
+    """The kubelet's ``Killing`` events for a pod about to be deleted."""
+    if (pod.get("spec") or {}).get("nodeName"):
+        for container in pod["spec"].get("containers") or []:
+            record_event(
+                store,
+                pod,
+                PODS,
+                reason="Killing",
+                message=f"Stopping container {container['name']}",
+                host=pod["spec"]["nodeName"],
+                field_path=f"spec.containers{{{container['name']}}}",
+            )
 
 
 def _key(kind: str) -> str:
@@ -247,7 +263,10 @@ def _sync_deployment(store: Store, deployment: Obj) -> bool:
     max_revision = max((revision_of(rs) for rs in sets), default=0)
     current = next((rs for rs in sets if rs_hash(rs) == digest), None)
     changed = False
-    if current is None:
+    if current is None and spec.get("paused") and sets:
+        # a paused Deployment keeps its newest ReplicaSet until it is resumed
+        current = max(sets, key=revision_of)
+    elif current is None:
         current = _new_replicaset(store, deployment, digest, max_revision + 1)
         changed = True
     elif revision_of(current) < max_revision:

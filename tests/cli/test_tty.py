@@ -26,9 +26,10 @@ class Pty:
         os.close(slave)
         self.seen = ""
 
-    def expect(self, text: str, timeout: float = 30.0) -> str:
+    def expect(self, text: str, timeout: float = 30.0, *, count: int = 1) -> str:
+        """Wait until ``text`` has appeared ``count`` times in the output."""
         deadline = time.monotonic() + timeout
-        while text not in self.seen:
+        while self.seen.count(text) < count:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"{text!r} not seen; got:\n{self.seen}")
@@ -80,3 +81,51 @@ def test_scaling_to_zero_needs_a_second_confirmation(sandbox, kube, typed, code,
     term.send(typed)
     assert term.wait() == code
     assert kube.get("Deployment", "emailservice", "shop")["spec"]["replicas"] == replicas
+
+
+def test_a_concurrent_change_during_the_prompt_is_re_diffed_and_confirmed_again(sandbox, kube):
+    term = Pty("scale checkout to 3")
+    term.expect("[y/N]")
+    # someone else changes the deployment while kai waits for the answer
+    kube.patch("Deployment", "checkoutservice", "shop", {"metadata": {"labels": {"touched": "yes"}}})
+    term.send("y")
+    term.expect("re-reading it")
+    term.expect("[y/N]", count=2)
+    term.send("y")
+    assert term.wait() == 0, term.seen
+    live = kube.get("Deployment", "checkoutservice", "shop")
+    assert live["spec"]["replicas"] == 3 and live["metadata"]["labels"]["touched"] == "yes"
+
+
+def test_repl_runs_requests_until_exit(sandbox, kube):
+    term = Pty()
+    term.expect("kai> ")
+    term.send("scale checkout to 3")
+    term.expect("[y/N]")
+    term.send("y")
+    term.expect("kai> ", count=2)
+    term.send("scale zzzqqq to 1")  # an error does not end the session
+    term.expect("kai: error:")
+    term.expect("kai> ", count=3)
+    term.send("exit")
+    assert term.wait() == 0
+    assert kube.get("Deployment", "checkoutservice", "shop")["spec"]["replicas"] == 3
+
+
+def test_repl_follow_ups_keep_the_conversation(sandbox, scripted_llm, monkeypatch):
+    from llm_server import answer
+
+    server = scripted_llm(answer("cartservice has 2 replicas."), answer("checkoutservice too."))
+    monkeypatch.setenv("KAI_MODEL", "scripted")
+    monkeypatch.setenv("KAI_BASE_URL", server.base_url)
+    term = Pty()
+    term.expect("kai> ")
+    term.send("how many replicas does cart have?")
+    term.expect("cartservice has 2 replicas.")
+    term.send("and the same for checkout?")
+    term.expect("checkoutservice too.")
+    term.send("exit")
+    assert term.wait() == 0
+    second = [m.get("content") for m in server.requests[1]["messages"]]
+    assert "how many replicas does cart have?" in second
+    assert "cartservice has 2 replicas." in second

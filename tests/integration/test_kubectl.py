@@ -297,3 +297,31 @@ spec:
     assert result.stdout.strip() == "deployment.apps/web configured", result.stderr
     kubectl(sandbox, "delete", "deployment", "web", "-n", "default")
     assert get_json(sandbox, "pods", "-n", "default")["items"] == []
+
+
+def test_kubectl_pause_resume_and_expose(sandbox):
+    kubectl(sandbox, "rollout", "pause", "deploy/frontend", "-n", "shop")
+    image = "registry.kai.dev/shop/frontend:v0.10.2"
+    kubectl(sandbox, "set", "image", "deploy/frontend", f"server={image}", "-n", "shop")
+    assert len(get_json(sandbox, "rs", "-n", "shop", "-l", "app=frontend")["items"]) == 1
+    kubectl(sandbox, "rollout", "resume", "deploy/frontend", "-n", "shop")
+    kubectl(sandbox, "rollout", "status", "deploy/frontend", "-n", "shop", "--timeout=20s")
+    pods = get_json(sandbox, "pods", "-n", "shop", "-l", "app=frontend")["items"]
+    assert {p["spec"]["containers"][0]["image"] for p in pods} == {image}
+    kubectl(
+        sandbox,
+        "expose",
+        "deploy",
+        "frontend",
+        "-n",
+        "shop",
+        "--name=frontend-ext",
+        "--port=8081",
+        "--target-port=8080",
+        "--type=NodePort",
+    )
+    service = get_json(sandbox, "svc", "frontend-ext", "-n", "shop")
+    assert service["metadata"]["creationTimestamp"]
+    assert 30000 <= service["spec"]["ports"][0]["nodePort"] < 32768
+    endpoints = get_json(sandbox, "endpoints", "frontend-ext", "-n", "shop")
+    assert len(endpoints["subsets"][0]["addresses"]) == 3

@@ -145,3 +145,13 @@ def test_anomaly_detect_needs_history():
     times, values = _series(days=1)
     with pytest.raises(ValueError, match="history"):
         detect(times, {"v": values}, since=times[10])
+
+
+def test_anomaly_short_series_uses_robust_tests():
+    rng = np.random.default_rng(2)
+    times = START_S + 60.0 * np.arange(80)
+    values = 50 + rng.normal(0, 1, 80)
+    values[75] = 70
+    found = detect(times, {"requests_per_second": values}, since=times[60])
+    assert [(a.start, a.metric) for a in found] == [(times[75], "requests_per_second")]
+    assert found[0].description.startswith("requests_per_second rose to an unusual level (70")

@@ -176,3 +176,12 @@ def test_forecast_4000_points_is_fast() -> None:
     start = time.perf_counter()
     forecast(ts, ys, DAY)
     assert time.perf_counter() - start < 1.0  # target 0.1 s; loose here for shared CI cores
+
+
+def test_forecast_interval_widens_beyond_backtested_day() -> None:
+    ts, ys = _series(days=14)
+    fc = forecast(ts, ys, 3 * DAY)
+    width = fc.upper - fc.lower
+    assert fc.timestamps.size == 3 * 288
+    assert width[-1] > width[287]  # day 3 is wider than the end of day 1
+    assert any("widened as (h / 24 h) ** 0.3" in n for n in fc.notes)

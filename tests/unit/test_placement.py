@@ -30,7 +30,10 @@ BATCH = Taint("dedicated", "batch", "NoSchedule")
 
 def _node(name: str, *, taints: tuple[Taint, ...] = (), labels: dict[str, str] | None = None):
     return NodeInfo(
-        name, "std", Resources(4000, 16 * GI, 110), {"kubernetes.io/hostname": name, **(labels or {})},
+        name,
+        "std",
+        Resources(4000, 16 * GI, 110),
+        {"kubernetes.io/hostname": name, **(labels or {})},
         taints,
     )
 
@@ -133,8 +136,8 @@ def test_what_if_extra_nodes_computed_by_hand():
 
 def test_what_if_anti_affinity_needs_one_node_per_replica():
     state = ClusterState(
-        _demo_nodes(), (_group("cache", 3, 100, on=("node-a", "node-b", "node-c"),
-                                anti_affinity_hostname=True),)
+        _demo_nodes(),
+        (_group("cache", 3, 100, on=("node-a", "node-b", "node-c"), anti_affinity_hostname=True),),
     )
     result = what_if(state, {"shop/cache": 5}, FAST)
     assert result.extra_nodes == {"std": 2}
@@ -212,3 +215,50 @@ def test_explain_unschedulable_lists_blocking_constraints():
     assert not text.never_fits
     assert all(not v.is_possible for v in text.verdicts)
     assert "nodeSelector disk=ssd (node has disk=None)" in text.text
+
+
+def test_placement_topology_spread_max_skew():
+    state = ClusterState(
+        _demo_nodes()[:3],
+        (_group("api", 4, 100, on=("node-a",) * 4, max_skew_hostname=1),),
+    )
+    result = solve_placement(state, FAST)
+    counts = [result.assignments["shop/api"].get(n, 0) for n in ("node-a", "node-b", "node-c")]
+    assert sorted(counts) == [1, 1, 2]
+    assert counts[0] == 2  # fewest moves: keep two where they are
+
+
+def test_what_if_prefers_cheaper_node_type():
+    cheap = NodeInfo("small-1", "small", Resources(2000, 8 * GI, 110), {}, (), cost=1.0)
+    dear = NodeInfo("large-1", "large", Resources(8000, 32 * GI, 110), {}, (), cost=10.0)
+    state = ClusterState((cheap, dear), (_group("web", 2, 1000, on=("small-1", "small-1")),))
+    # existing nodes hold 10 x 1 CPU; 4 more CPU: two small nodes (cost 2) beat one large (10)
+    result = what_if(state, {"shop/web": 14}, FAST)
+    assert result.extra_nodes == {"small": 2}
+
+
+def test_what_if_uses_allocatable_net_of_overhead():
+    # a 4-CPU node with 1.5 CPU of daemonsets leaves 2.5 CPU: 3 x 1 CPU does not fit
+    nodes = (NodeInfo("n1", "std", Resources(2500, 16 * GI, 110), {}, ()),)
+    state = ClusterState(nodes, (_group("web", 1, 1000, on=("n1",)),))
+    result = what_if(state, {"shop/web": 3}, FAST)
+    assert not result.fits
+    assert result.extra_nodes == {"std": 1}
+
+
+def test_consolidate_large_cluster_path_uses_packing(monkeypatch):
+    import k8sgpt_py.advisors.placement as placement
+
+    monkeypatch.setattr(placement, "_MAX_PER_NODE_PAIRS", 0)
+    state = ClusterState(
+        _demo_nodes(),
+        (
+            _group("a", 2, 1000, on=("node-a", "node-b")),
+            _group("b", 2, 500, on=("node-b", "node-c")),
+        ),
+    )
+    result = consolidate(state, FAST)
+    assert result.nodes_after == 1
+    assert result.result.status == "optimal"
+    assert "node-d" not in result.result.nodes_used  # tainted: not eligible
+    assert sum(sum(per.values()) for per in result.result.assignments.values()) == 4

@@ -21,8 +21,16 @@ def _node(name: str, taint: bool = False) -> dict:
     return node
 
 
-def _pod(name: str, owner: tuple[str, str] | None, node: str | None, cpu: str, mem: str,
-         namespace: str = "shop", phase: str = "Running", **spec) -> dict:
+def _pod(
+    name: str,
+    owner: tuple[str, str] | None,
+    node: str | None,
+    cpu: str,
+    mem: str,
+    namespace: str = "shop",
+    phase: str = "Running",
+    **spec,
+) -> dict:
     meta = {"name": name, "namespace": namespace, "labels": {"app": name.split("-")[0]}}
     if owner:
         meta["ownerReferences"] = [{"kind": owner[0], "name": owner[1]}]
@@ -38,10 +46,28 @@ def _pod(name: str, owner: tuple[str, str] | None, node: str | None, cpu: str, m
 def _raw_cluster() -> tuple[list[dict], list[dict], list[dict]]:
     nodes = [_node("node-a"), _node("node-b"), _node("node-c"), _node("node-d", taint=True)]
     pods = [
-        _pod("checkout-7d9f8c6b5-abcde", ("ReplicaSet", "checkout-7d9f8c6b5"), "node-a", "500m", "512Mi"),
-        _pod("checkout-7d9f8c6b5-fghij", ("ReplicaSet", "checkout-7d9f8c6b5"), "node-b", "500m", "512Mi"),
-        _pod("db-0", ("StatefulSet", "db"), "node-c", "1", "2Gi",
-             tolerations=[{"key": "dedicated", "operator": "Exists", "effect": "NoSchedule"}]),
+        _pod(
+            "checkout-7d9f8c6b5-abcde",
+            ("ReplicaSet", "checkout-7d9f8c6b5"),
+            "node-a",
+            "500m",
+            "512Mi",
+        ),
+        _pod(
+            "checkout-7d9f8c6b5-fghij",
+            ("ReplicaSet", "checkout-7d9f8c6b5"),
+            "node-b",
+            "500m",
+            "512Mi",
+        ),
+        _pod(
+            "db-0",
+            ("StatefulSet", "db"),
+            "node-c",
+            "1",
+            "2Gi",
+            tolerations=[{"key": "dedicated", "operator": "Exists", "effect": "NoSchedule"}],
+        ),
         _pod("bigjob", None, None, "8", "1Gi", namespace="staging", phase="Pending"),
         _pod("old-job", ("Job", "old"), "node-a", "1", "1Gi", phase="Succeeded"),
     ]
@@ -53,10 +79,14 @@ def _raw_cluster() -> tuple[list[dict], list[dict], list[dict]]:
         {"metadata": {"name": "logs"}, "spec": {"template": {"spec": {"containers": []}}}},
         {
             "metadata": {"name": "metrics"},
-            "spec": {"template": {"spec": {
-                "tolerations": [{"operator": "Exists"}],
-                "containers": [{"name": "m", "resources": {"requests": {"cpu": "200m"}}}],
-            }}},
+            "spec": {
+                "template": {
+                    "spec": {
+                        "tolerations": [{"operator": "Exists"}],
+                        "containers": [{"name": "m", "resources": {"requests": {"cpu": "200m"}}}],
+                    }
+                }
+            },
         },
     ]
     return nodes, pods, daemonsets
@@ -92,7 +122,7 @@ def test_placement_input_cluster_state_groups_and_overhead():
     nodes = {n.name: n for n in state.nodes}
     # logs pods (100m, 128Mi) on a-c; metrics (200m, no pods listed) everywhere incl. tainted d
     assert nodes["node-a"].allocatable == Resources(3700, 16 * GI - 128 * MI, 108)
-    assert nodes["node-d"].allocatable == Resources(3800, 16 * GI, 110)
+    assert nodes["node-d"].allocatable == Resources(3800, 16 * GI, 109)
     assert nodes["node-d"].taints == (Taint("dedicated", "batch", "NoSchedule"),)
     assert state.daemonset_overhead["node-d"] == Resources(200, 0, 1)
 
@@ -103,3 +133,14 @@ def test_placement_input_feeds_what_if():
     assert result.fits
     assert sum(p.count for p in result.new_pods) == 2
     assert all(p.node != "node-d" for p in result.new_pods)
+
+
+def test_placement_input_pending_pod_explained():
+    from k8sgpt_py.advisors.placement import explain_unschedulable, pending_groups
+
+    state = cluster_state(*_raw_cluster())
+    (pending,) = pending_groups(state)
+    assert pending.key == "staging/bigjob"
+    text = explain_unschedulable(state, pending).text
+    assert "no node can ever hold it" in text
+    assert "largest allocatable cpu 3800m < request 8" in text

@@ -50,8 +50,17 @@ def test_packing_2d_complementary_pairs():
 def test_packing_3d_triplets_exact():
     # 3 bins filled exactly by triplets in all three dimensions
     sizes = np.array(
-        [[5, 2, 3], [3, 5, 2], [2, 3, 5], [4, 4, 2], [4, 2, 4], [2, 4, 4], [6, 1, 3], [1, 6, 3],
-         [3, 3, 4]]
+        [
+            [5, 2, 3],
+            [3, 5, 2],
+            [2, 3, 5],
+            [4, 4, 2],
+            [4, 2, 4],
+            [2, 4, 4],
+            [6, 1, 3],
+            [1, 6, 3],
+            [3, 3, 4],
+        ]
     )
     cap = np.array([10, 10, 10])
     result = pack_identical_bins(sizes, cap, FAST)
