@@ -100,13 +100,19 @@ def clean_request(text: str) -> str:
 
 
 def make_plan(
-    request: str, *, ctx: ToolContext, settings: Settings, offline: bool, llm: PlannerFn | None
+    request: str,
+    *,
+    ctx: ToolContext,
+    settings: Settings,
+    offline: bool,
+    llm: PlannerFn | None,
+    context: str | None = None,
 ) -> Plan:
     """Route: the LLM plans when configured (unless --offline); the offline rules otherwise."""
     from k8sgpt_py.planner.offline import plan_offline
 
     if settings.has_llm and not offline and llm is not None:
-        return llm(request, ctx)
+        return llm(request, ctx, context)
     plan = plan_offline(request, ctx=ctx)
     if plan is not None:
         return plan
@@ -126,8 +132,8 @@ def make_plan(
 class PlannerFn(Protocol):
     """An LLM planner bound to its model and tools."""
 
-    def __call__(self, request: str, ctx: ToolContext) -> Plan:
-        """Plan one request."""
+    def __call__(self, request: str, ctx: ToolContext, context: str | None = None) -> Plan:
+        """Plan one request; ``context`` is data for the model (never for guardrails)."""
 
 
 def handle_request(
@@ -139,13 +145,18 @@ def handle_request(
     audit: AuditLog,
     options: RequestOptions,
     llm: PlannerFn | None = None,
+    context: str | None = None,
 ) -> RequestOutcome:
-    """Run one request; errors are captured in the outcome so output is still one document."""
+    """Run one request; errors are captured in the outcome so output is still one document.
+
+    ``context`` (piped stdin, gathered findings) goes to the model as fenced data; the
+    guardrails judge the request alone, so text in the context cannot ground a change.
+    """
     outcome = RequestOutcome(request=request, dry_run=options.dry_run)
     try:
         request = outcome.request = clean_request(request)
         outcome.plan = make_plan(
-            request, ctx=ctx, settings=settings, offline=options.offline, llm=llm
+            request, ctx=ctx, settings=settings, offline=options.offline, llm=llm, context=context
         )
         ui.show_plan(outcome.plan)
         proposals = outcome.plan.proposals

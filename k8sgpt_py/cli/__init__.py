@@ -78,9 +78,9 @@ def root(
 
 
 def _register() -> None:
-    from k8sgpt_py.cli import ask, history, sandbox, version
+    from k8sgpt_py.cli import ask, diagnose, history, sandbox, version
 
-    for module in (ask, history, sandbox, version):
+    for module in (ask, diagnose, history, sandbox, version):
         module.register(app)
 
 

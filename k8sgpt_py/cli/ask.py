@@ -58,11 +58,15 @@ def llm_planner(app_ctx: AppContext, ui: TextUI | QuietUI) -> PlannerFn | None:
     if app_ctx.offline or not app_ctx.settings.has_llm:
         return None
 
-    def plan(request: str, ctx: ToolContext) -> Plan:
+    def plan(request: str, ctx: ToolContext, context: str | None = None) -> Plan:
+        from k8sgpt_py.planner.prompts import fence
+
         session = app_ctx.llm_session(ctx)
         session.on_event = ui.event
         session.stream_to = ui.stream if ui.can_stream else None
-        return session.ask(request)
+        from k8sgpt_py.redact import redact_text
+
+        return session.ask(f"{request}\n\n{fence(redact_text(context))}" if context else request)
 
     return plan
 

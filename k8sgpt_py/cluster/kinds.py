@@ -59,6 +59,8 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo("Ingress", "ingresses", "networking.k8s.io", "v1", True, ("ing", "ingress")),
     KindInfo("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
     KindInfo("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
+    KindInfo("IngressClass", "ingressclasses", "networking.k8s.io", "v1", False),
+    KindInfo("StorageClass", "storageclasses", "storage.k8s.io", "v1", False, ("sc",)),
     KindInfo(
         "ValidatingWebhookConfiguration",
         "validatingwebhookconfigurations",

@@ -39,7 +39,8 @@ def _show_data(console: Console, data: Any) -> None:
             if data.get(key):
                 console.print()
                 if key in ("pods", "events"):
-                    table(console, data[key], title=key.capitalize())
+                    hide = ("name",) if key == "events" else ()
+                    table(console, data[key], title=key.capitalize(), hide=hide)
                 else:
                     yaml_block(console, {key: data[key]})
     else:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-_HIDDEN = {"kind"}
+_SHARED = ("kind", "namespace")  # dropped when every row has the same value
 
 
 def _cell(value: Any) -> str:
@@ -19,16 +19,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def table(console: Console, rows: Sequence[Mapping[str, Any]], *, title: str | None = None) -> None:
+def table(
+    console: Console,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str | None = None,
+    hide: Sequence[str] = (),
+) -> None:
     """Rows of flat dicts as an aligned table (header from the first row's keys)."""
     from rich import box
     from rich.table import Table
 
     if not rows:
         return
-    columns = [k for k in rows[0] if k not in _HIDDEN]
-    if all(r.get("namespace") == rows[0].get("namespace") for r in rows) and "namespace" in columns:
-        columns.remove("namespace")
+    columns = [k for k in rows[0] if k not in hide]
+    for key in _SHARED:
+        if key in columns and all(r.get(key) == rows[0].get(key) for r in rows):
+            columns.remove(key)
     grid = Table(
         box=box.SIMPLE_HEAD if console.is_terminal else None,
         show_edge=False,

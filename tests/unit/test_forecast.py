@@ -185,3 +185,24 @@ def test_forecast_interval_widens_beyond_backtested_day() -> None:
     assert fc.timestamps.size == 3 * 288
     assert width[-1] > width[287]  # day 3 is wider than the end of day 1
     assert any("widened as (h / 24 h) ** 0.3" in n for n in fc.notes)
+
+
+def test_forecast_seasonal_median_ignores_one_spiky_day() -> None:
+    ts = START + STEP * np.arange(5 * 288)
+    profile = 10.0 + np.arange(288) % 24  # a sawtooth day
+    ys = np.tile(profile, 5)
+    ys[2 * 288 : 2 * 288 + 50] += 500.0  # one day with a burst
+    fc = forecast(ts, ys, DAY, models=["seasonal_median"])
+    assert np.array_equal(fc.mean, profile)
+    naive = forecast(ts, ys, DAY, models=["seasonal_naive_daily"])
+    assert np.array_equal(naive.mean, profile)  # the burst was not yesterday
+    burst_yesterday = ys.copy()
+    burst_yesterday[-288:-238] += 500.0
+    assert np.array_equal(
+        forecast(ts, burst_yesterday, DAY, models=["seasonal_median"]).mean, profile
+    )
+
+
+def test_forecast_counter_needs_two_points() -> None:
+    with pytest.raises(ValueError, match="no finite data points"):
+        forecast(np.array([START]), np.array([5.0]), 600, counter=True)
