@@ -39,7 +39,9 @@ def timed(command: list[str], runs: int, env: dict[str, str]) -> list[float]:
 def heavy_imports() -> list[str]:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import k8sgpt_py.cli"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines()}
     return sorted(loaded & set(HEAVY))
@@ -48,8 +50,10 @@ def heavy_imports() -> list[str]:
 def report(name: str, times: list[float], goal: float) -> None:
     median = statistics.median(times)
     verdict = "ok" if median <= goal else "OVER GOAL"
-    print(f"{name:55} median {median:.3f}s  min {min(times):.3f}s  max {max(times):.3f}s"
-          f"  (goal <= {goal}s: {verdict})")
+    print(
+        f"{name:55} median {median:.3f}s  min {min(times):.3f}s  max {max(times):.3f}s"
+        f"  (goal <= {goal}s: {verdict})"
+    )
 
 
 def main() -> None:
@@ -61,12 +65,16 @@ def main() -> None:
         for var in ("KAI_MODEL", "KAI_BASE_URL", "OPENAI_API_KEY"):
             env.pop(var, None)
         kai = kai_script()
-        print(f"kai = {' '.join(kai)}; runs = {args.runs}; cpus = {os.cpu_count()}; "
-              f"load = {os.getloadavg()[0]:.2f}")
+        print(
+            f"kai = {' '.join(kai)}; runs = {args.runs}; cpus = {os.cpu_count()}; "
+            f"load = {os.getloadavg()[0]:.2f}"
+        )
         print(f"heavy packages loaded by `import k8sgpt_py.cli`: {heavy_imports() or 'none'}")
         report("kai --help", timed([*kai, "--help"], args.runs, env), 0.25)
         scale = [*kai, "--sandbox", "-o", "json", "--yes", "scale checkout to 5"]
-        report('kai --sandbox -o json --yes "scale checkout to 5"', timed(scale, args.runs, env), 2.0)
+        report(
+            'kai --sandbox -o json --yes "scale checkout to 5"', timed(scale, args.runs, env), 2.0
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ _ENV = {
     "read_only": "KAI_READ_ONLY",
     "timeout_seconds": "KAI_TIMEOUT",
     "max_steps": "KAI_MAX_STEPS",
+    "metrics_csv": "KAI_METRICS_CSV",
 }
 
 

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8sgpt_py.analyzers import (
     SNAPSHOT_KINDS,
@@ -26,6 +26,9 @@ from k8sgpt_py.cluster.kube import ApiError, Cluster
 from k8sgpt_py.cluster.resolve import Resolved
 from k8sgpt_py.errors import Forbidden, NotFound
 
+if TYPE_CHECKING:
+    from k8sgpt_py.metrics.base import MetricSource
+
 LOG_TAIL_LINES = 50
 MAX_LOGS = 20
 
@@ -35,7 +38,7 @@ def take_snapshot(
 ) -> Snapshot:
     """List what the chosen analyzers read (and the logs worth reading) in one namespace or all."""
     fields_ = needed_kinds(only)
-    lists: dict[str, list[dict[str, Any]]] = {}
+    lists: dict[str, Any] = {}
     for name in sorted(fields_ - {"logs"}):
         info = kind_info(SNAPSHOT_KINDS[name])
         try:
@@ -122,8 +125,10 @@ def owner_chain(cluster: Cluster, obj: dict[str, Any]) -> list[str]:
     return chain
 
 
-def explain(cluster: Cluster, found: Resolved, *, now: datetime) -> Explanation:
-    """Gather the object, owners, events, logs, node and findings; write the offline text."""
+def explain(
+    cluster: Cluster, found: Resolved, *, now: datetime, metrics: MetricSource | None = None
+) -> Explanation:
+    """Gather the object, owners, events, logs, node, findings and metric anomalies."""
     from k8sgpt_py.tools.common import summarize
 
     obj = found.obj
@@ -148,8 +153,41 @@ def explain(cluster: Cluster, found: Resolved, *, now: datetime) -> Explanation:
         logs=logs,
         node=node,
     )
+    workload = _workload_name(found, result.owners)
+    if metrics is not None and workload is not None:
+        result.extra["anomalies"] = _recent_anomalies(metrics, found.namespace, workload, now)
     result.text = offline_explanation(result)
     return result
+
+
+def _workload_name(found: Resolved, owners: list[str]) -> str | None:
+    if found.kind in ("Deployment", "StatefulSet", "DaemonSet"):
+        return found.name
+    tops = [o for o in owners if o.split("/")[0] in ("deployment", "statefulset", "daemonset")]
+    return tops[-1].rsplit("/", 1)[-1] if tops else None
+
+
+def _recent_anomalies(
+    metrics: MetricSource, namespace: str | None, workload: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The last day's anomalies of one workload (fast tests only), [] when it has no history."""
+    from datetime import timedelta
+
+    from k8sgpt_py.errors import KaiError
+    from k8sgpt_py.insights import find_anomalies
+
+    try:
+        found = find_anomalies(
+            metrics,
+            namespace=namespace,
+            workload=workload,
+            since=timedelta(hours=24),
+            now=now,
+            thorough=False,
+        )
+    except KaiError:
+        return []
+    return [a.to_json() for a in found]
 
 
 def _events(
@@ -226,8 +264,14 @@ def offline_explanation(e: Explanation) -> str:
     lines = [head.rstrip(": ")]
     if e.owners:
         lines.append(f"owned by: {' -> '.join(e.owners)}")
+    for anomaly in e.extra.get("anomalies", [])[:3]:
+        lines.append(f"Metrics: {anomaly['description']} ({anomaly['start']} to {anomaly['end']})")
     if not e.findings:
-        lines.append("No analyzer found a problem with it.")
+        lines.append(
+            "No analyzer found a problem with its objects; the metric anomaly above is the lead."
+            if e.extra.get("anomalies")
+            else "No analyzer found a problem with it."
+        )
         warnings = [ev for ev in e.events if ev.get("type") == "Warning"]
         for event in warnings[-3:]:
             lines.append(f"  recent warning: {event.get('reason')}: {event.get('message')}")

@@ -27,8 +27,16 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for var in ("OPENAI_API_KEY", "KAI_MODEL", "KAI_BASE_URL", "KAI_PROMETHEUS_URL", "KAI_READ_ONLY",
-                "KUBECONFIG", "NO_COLOR", "OPENAI_BASE_URL"):
+    for var in (
+        "OPENAI_API_KEY",
+        "KAI_MODEL",
+        "KAI_BASE_URL",
+        "KAI_PROMETHEUS_URL",
+        "KAI_READ_ONLY",
+        "KUBECONFIG",
+        "NO_COLOR",
+        "OPENAI_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

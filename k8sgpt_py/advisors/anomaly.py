@@ -292,6 +292,7 @@ def detect(
     merge_gap_steps: int = 3,
     per_replica: bool = True,
     detector: AnomalyDetector | None = None,
+    use_mixture: bool = True,
 ) -> list[Anomaly]:
     """Find anomalous stretches in the recent part of a metric history.
 
@@ -307,6 +308,8 @@ def detect(
         detector: A configured, unfitted detector (default: ``AnomalyDetector`` with a day
             and a week as seasons at the data's step, and ``context_metrics=("replicas",)``
             when per_replica applies).
+        use_mixture: With the default detector, also fit the Gaussian mixture (off: only
+            the robust univariate tests, which need no scikit-learn and run much faster).
 
     Returns:
         Anomalies in time order.
@@ -331,6 +334,7 @@ def detect(
     model = detector or AnomalyDetector(
         season_steps=seasons_in_steps(step_seconds(times[:split])),
         context_metrics=(REPLICAS,) if divided else (),
+        use_mixture=use_mixture,
     )
     model.fit(times[:split], {n: c[:split] for n, c in columns.items()})
     details = model._score_all(times[split:], {n: c[split:] for n, c in columns.items()})

@@ -56,7 +56,7 @@ class AuditLog:
         """All records, oldest first (a torn or foreign line is skipped, not fatal)."""
         if not self.path.is_file():
             return []
-        out = []
+        out: list[dict[str, Any]] = []
         with self._locked("r") as handle:
             for line in handle:
                 try:
@@ -85,7 +85,7 @@ class AuditLog:
                 and record.get("id") not in undone
                 and not record.get("undo_of")
             ):
-                return record
+                return dict(record)
         raise NotFound(
             "nothing to undo: no applied change in the audit log", hint="see `kai history`"
         )

@@ -15,6 +15,7 @@ from k8sgpt_py.render.emit import OutputMode
 if TYPE_CHECKING:
     from k8sgpt_py.changes.audit import AuditLog
     from k8sgpt_py.cluster.kube import Cluster
+    from k8sgpt_py.metrics.base import MetricSource
     from k8sgpt_py.planner.llm import LlmSession
     from k8sgpt_py.tools.base import ToolContext
 
@@ -74,13 +75,27 @@ class AppContext:
         from k8sgpt_py.tools.base import ToolContext
 
         namespace = None if self.all_namespaces else self.namespace
+        cluster = self.cluster()
         return ToolContext(
-            cluster=self.cluster(),
+            cluster=cluster,
             settings=self.settings,
             namespace=namespace,
             now=self.now,
             read_only=self.read_only,
+            metrics_factory=lambda: self.metric_source(cluster),
         )
+
+    def metric_source(self, cluster: Cluster) -> MetricSource | None:
+        """Prometheus or a CSV when configured; the demo history on a kai sandbox."""
+        from k8sgpt_py.metrics import history_source
+
+        source = history_source(self.settings, now=self.now)
+        if source is None and cluster.target.context.startswith("kai-sandbox"):
+            from k8sgpt_py.metrics import CsvSource
+            from k8sgpt_py.sandbox import default_seed_dir
+
+            source = CsvSource(default_seed_dir() / "metrics.csv", now=self.now)
+        return source
 
     def llm_session(self, ctx: ToolContext) -> LlmSession:
         """One conversation per process, so REPL follow-ups keep their context."""

@@ -67,7 +67,7 @@ def explain(
     app_ctx: AppContext = ctx.obj
     tool_ctx = app_ctx.tool_context()
     found = find(tool_ctx, " ".join(target), kinds=ANY_KIND)
-    explanation = gather(tool_ctx.cluster, found, now=app_ctx.now)
+    explanation = gather(tool_ctx.cluster, found, now=app_ctx.now, metrics=tool_ctx.metrics)
     body = explanation.to_json() | {"planner": "offline", "answer": None, "changes": []}
     ui = make_ui(app_ctx, spinner_text=None)
     llm = llm_planner(app_ctx, ui)

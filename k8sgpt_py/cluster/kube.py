@@ -7,6 +7,7 @@ writes are never retried blindly.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import time
@@ -111,7 +112,7 @@ class Cluster:
                 hint="set KUBECONFIG, pass --kubeconfig, or try `kai --sandbox ...`",
             )
         try:
-            contexts, active = config.list_kube_config_contexts(config_file=path)
+            contexts, active = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
             chosen = (
                 next((c for c in contexts if c["name"] == context), None) if context else active
             )
@@ -120,7 +121,7 @@ class Cluster:
                 raise ConfigError(
                     f'context "{context}" not found in kubeconfig', hint=f"contexts: {names}"
                 )
-            api = config.new_client_from_config(
+            api = config.new_client_from_config(  # type: ignore[no-untyped-call]
                 config_file=path, context=chosen["name"], persist_config=False
             )
         except ConfigException as exc:
@@ -245,7 +246,7 @@ class Cluster:
 
     def list(
         self, kind: str | KindInfo, namespace: str | None = None, **kw: Any
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         """All objects of a kind as a list (see :meth:`iter_list`)."""
         return list(self.iter_list(kind, namespace, **kw))
 
@@ -351,7 +352,7 @@ class Cluster:
         status = review.get("status") or {}
         return bool(status.get("allowed")), str(status.get("reason") or "")
 
-    def pod_metrics(self, namespace: str | None = None) -> list[dict[str, Any]]:
+    def pod_metrics(self, namespace: str | None = None) -> builtins.list[dict[str, Any]]:
         """metrics.k8s.io PodMetrics (current usage), or [] when metrics-server is absent."""
         base = "/apis/metrics.k8s.io/v1beta1"
         path = f"{base}/namespaces/{namespace}/pods" if namespace else f"{base}/pods"

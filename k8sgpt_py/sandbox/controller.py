@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from k8sgpt_py.sandbox import statuses, workloads
+from k8sgpt_py.sandbox.endpoints import sync_endpoints
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.resources import BY_KEY
 from k8sgpt_py.sandbox.scheduler import pod_requests, schedule_pending
-from k8sgpt_py.sandbox.selectors import map_selector_matches, selector_object_matches
+from k8sgpt_py.sandbox.selectors import selector_object_matches
 from k8sgpt_py.sandbox.store import Store, clone
 from k8sgpt_py.sandbox.workloads import is_ready, save_if_changed
 
@@ -74,84 +75,6 @@ def cascade_delete(
             else:
                 cascade_delete(store, child_key, namespace, child["metadata"]["name"])
     return obj
-
-
-def _target_port(port: Obj, pod: Obj) -> int:
-    target = port.get("targetPort", port.get("port"))
-    if isinstance(target, int):
-        return target
-    for container in pod["spec"].get("containers") or []:
-        for cport in container.get("ports") or []:
-            if cport.get("name") == target:
-                return int(cport["containerPort"])
-    return int(port.get("port", 0))
-
-
-def _endpoint_address(pod: Obj) -> Obj:
-    meta = pod["metadata"]
-    return {
-        "ip": pod["status"].get("podIP", ""),
-        "nodeName": pod["spec"].get("nodeName", ""),
-        "targetRef": {
-            "kind": "Pod",
-            "namespace": meta["namespace"],
-            "name": meta["name"],
-            "uid": meta.get("uid", ""),
-        },
-    }
-
-
-def sync_endpoints(store: Store) -> bool:
-    """Endpoints for every Service with a selector, from the pods it matches."""
-    changed = False
-    for svc in store.list("/services"):
-        selector = (svc.get("spec") or {}).get("selector")
-        if not selector:
-            continue
-        ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-        pods = [
-            p
-            for p in store.list("/pods", ns)
-            if map_selector_matches(selector, p["metadata"].get("labels"))
-            and (p.get("status") or {}).get("podIP")
-        ]
-        subsets = []
-        if pods:
-            ready = [_endpoint_address(p) for p in pods if is_ready(p)]
-            not_ready = [_endpoint_address(p) for p in pods if not is_ready(p)]
-            ports = [
-                {
-                    "name": p.get("name"),
-                    "port": _target_port(p, pods[0]),
-                    "protocol": p.get("protocol", "TCP"),
-                }
-                for p in svc["spec"].get("ports") or []
-            ]
-            subset: Obj = {"ports": [{k: v for k, v in p.items() if v is not None} for p in ports]}
-            if ready:
-                subset["addresses"] = ready
-            if not_ready:
-                subset["notReadyAddresses"] = not_ready
-            subsets.append(subset)
-        before = store.get("/endpoints", ns, name)
-        endpoints = (
-            clone(before)
-            if before
-            else {
-                "apiVersion": "v1",
-                "kind": "Endpoints",
-                "metadata": {
-                    "name": name,
-                    "namespace": ns,
-                    "labels": dict(svc["metadata"].get("labels") or {}),
-                },
-            }
-        )
-        endpoints["subsets"] = subsets
-        if not subsets:
-            endpoints.pop("subsets")
-        changed |= save_if_changed(store, "/endpoints", endpoints, before)
-    return changed
 
 
 def sync_hpas(store: Store, kubelet: Kubelet) -> bool:

@@ -11,6 +11,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -20,6 +21,7 @@ from k8sgpt_py.changes.proposal import Proposal
 if TYPE_CHECKING:
     from k8sgpt_py.cluster.kube import Cluster
     from k8sgpt_py.config import Settings
+    from k8sgpt_py.metrics.base import MetricSource
 
 Status = Literal["ok", "error", "no_data", "needs_approval"]
 MAX_RESULT_CHARS = 12_000
@@ -27,14 +29,20 @@ MAX_RESULT_CHARS = 12_000
 
 @dataclass(frozen=True)
 class ToolContext:
-    """What tools may use: the cluster, settings, default namespace and the clock."""
+    """What tools may use: the cluster, settings, default namespace, metrics and the clock."""
 
     cluster: Cluster
     settings: Settings
     namespace: str | None
     now: datetime
     read_only: bool = False
+    metrics_factory: Callable[[], MetricSource | None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def metrics(self) -> MetricSource | None:
+        """The metric history source, built on first use (it imports numpy)."""
+        return self.metrics_factory() if self.metrics_factory else None
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ def tool(
             p.name: (p.annotation, ... if p.default is inspect.Parameter.empty else p.default)
             for p in params
         }
-        model = create_model(  # type: ignore[call-overload]
+        model = create_model(
             f"{func.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields_
         )
         doc = inspect.getdoc(func) or func.__name__

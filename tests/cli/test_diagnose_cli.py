@@ -20,7 +20,9 @@ def test_scan_reports_every_broken_staging_object_and_nothing_critical_in_shop(s
     reasons = {(f["namespace"], f["reason"]) for f in doc["findings"]}
     for reason, _ in BROKEN.values():
         assert ("staging", reason) in reasons
-    assert not [f for f in doc["findings"] if f["namespace"] == "shop" and f["severity"] == "critical"]
+    assert not [
+        f for f in doc["findings"] if f["namespace"] == "shop" and f["severity"] == "critical"
+    ]
 
 
 def test_scan_filter_namespace_and_fail_on(sandbox, kai):
@@ -58,8 +60,16 @@ def test_explain_with_a_model_proposes_the_fix_through_the_pipeline(
     sandbox, kube, kai, scripted_llm, monkeypatch
 ):
     server = scripted_llm(
-        tool_calls(call("set_env", {"name": "worker", "namespace": "staging",
-                                    "env": {"DATABASE_URL": "postgres://db:5432/jobs"}})),
+        tool_calls(
+            call(
+                "set_env",
+                {
+                    "name": "worker",
+                    "namespace": "staging",
+                    "env": {"DATABASE_URL": "postgres://db:5432/jobs"},
+                },
+            )
+        ),
         answer("worker crashes because DATABASE_URL is unset; setting it fixes the crash loop."),
     )
     monkeypatch.setenv("KAI_MODEL", "scripted")
@@ -72,5 +82,7 @@ def test_explain_with_a_model_proposes_the_fix_through_the_pipeline(
     assert doc["changes"][0]["applied"] is True
     first = server.requests[0]["messages"][-1]["content"]
     assert "CrashLoopBackOff" in first and "cluster_data" in first  # findings fenced as data
-    container = kube.get("Deployment", "worker", "staging")["spec"]["template"]["spec"]["containers"][0]
+    container = kube.get("Deployment", "worker", "staging")["spec"]["template"]["spec"][
+        "containers"
+    ][0]
     assert {"name": "DATABASE_URL", "value": "postgres://db:5432/jobs"} in container["env"]

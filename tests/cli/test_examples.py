@@ -18,7 +18,11 @@ def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     bindir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
-        ["bash", str(EXAMPLES / script), *args], capture_output=True, text=True, env=env, timeout=120
+        ["bash", str(EXAMPLES / script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 

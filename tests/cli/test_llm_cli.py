@@ -47,7 +47,9 @@ def test_llm_multi_step_plan_lists_reads_and_proposes_a_validated_change(
     assert kube.get("Deployment", "checkoutservice", "shop")["spec"]["replicas"] == 4
     # every tool is offered, with its schema
     offered = server.tool_names(0)
-    assert {"list_resources", "scale_workload", "get_pod_logs", "rollback_deployment"} <= set(offered)
+    assert {"list_resources", "scale_workload", "get_pod_logs", "rollback_deployment"} <= set(
+        offered
+    )
     record = json.loads(
         (Path(os.environ["XDG_STATE_HOME"]) / "kai" / "audit.jsonl").read_text().splitlines()[0]
     )
@@ -100,9 +102,7 @@ def test_hostile_log_text_cannot_cause_an_unrequested_write(
     assert "does not mention 'shop'" in result.stderr
     assert kube.get("Namespace", "shop")["metadata"]["name"] == "shop"
     # the log reached the model fenced as data
-    tool_message = next(
-        m for m in server.requests[1]["messages"] if m["role"] == "tool"
-    )
+    tool_message = next(m for m in server.requests[1]["messages"] if m["role"] == "tool")
     assert hostile in tool_message["content"]
     assert "data" in tool_message["content"].lower()
 

@@ -158,7 +158,8 @@ def test_delete_pod_and_node_verbs(sandbox, kube, kai):
 
 def test_drain_cordons_and_evicts_non_daemonset_pods(sandbox, kube, kai):
     on_node = [
-        p for p in kube.list("Pod", None, field_selector="spec.nodeName=node-a")
+        p
+        for p in kube.list("Pod", None, field_selector="spec.nodeName=node-a")
         if not any(o["kind"] == "DaemonSet" for o in p["metadata"].get("ownerReferences", []))
     ]
     result = kai("-o", "json", "--yes", "drain node-a")

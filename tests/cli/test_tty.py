@@ -21,7 +21,11 @@ class Pty:
         env.pop("NO_COLOR", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "k8sgpt_py", *args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
         )
         os.close(slave)
         self.seen = ""
@@ -87,7 +91,9 @@ def test_a_concurrent_change_during_the_prompt_is_re_diffed_and_confirmed_again(
     term = Pty("scale checkout to 3")
     term.expect("[y/N]")
     # someone else changes the deployment while kai waits for the answer
-    kube.patch("Deployment", "checkoutservice", "shop", {"metadata": {"labels": {"touched": "yes"}}})
+    kube.patch(
+        "Deployment", "checkoutservice", "shop", {"metadata": {"labels": {"touched": "yes"}}}
+    )
     term.send("y")
     term.expect("re-reading it")
     term.expect("[y/N]", count=2)

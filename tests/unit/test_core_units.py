@@ -64,7 +64,9 @@ def test_guardrails_refuse_unmentioned_and_unrequested_destructive_changes():
     assert "does not mention" in check(ns, "why is the worker crashing")
     assert "explicit request to delete" in check(ns, "clean up shop")
     assert check(ns, "delete namespace shop") is None
-    zero = Proposal(ObjectRef("apps/v1", "Deployment", "cart", "shop"), "patch", "x", destructive=True)
+    zero = Proposal(
+        ObjectRef("apps/v1", "Deployment", "cart", "shop"), "patch", "x", destructive=True
+    )
     assert "zero" in check(zero, "shrink cart")
     assert check(zero, "scale cart to 0") is None
 
@@ -122,10 +124,16 @@ def test_config_errors_are_one_line(tmp_path):
 def test_rewrite_argv_moves_globals_and_inserts_ask():
     commands = {"ask", "history", "scan"}
     assert rewrite_argv(["scale x to 5", "-o", "json", "--yes"], commands) == [
-        "-o", "json", "--yes", "ask", "scale x to 5",
+        "-o",
+        "json",
+        "--yes",
+        "ask",
+        "scale x to 5",
     ]
     assert rewrite_argv(["--sandbox", "-ojson", "history"], commands) == [
-        "--sandbox", "-ojson", "history",
+        "--sandbox",
+        "-ojson",
+        "history",
     ]
     assert rewrite_argv(["-n", "shop", "scan"], commands) == ["-n", "shop", "scan"]
     assert rewrite_argv(["--help"], commands) == ["--help"]

@@ -8,10 +8,24 @@ from k8sgpt_py.planner.offline import Call, parse
 
 CASES = [
     ("scale checkout to 5", Call("scale_workload", {"name": "checkout", "replicas": 5})),
-    ("Please scale checkout to 5 replicas.", Call("scale_workload", {"name": "checkout", "replicas": 5})),
-    ("scale deploy/checkoutservice to 3 -n shop", Call("scale_workload", {"name": "deploy/checkoutservice", "namespace": "shop", "replicas": 3})),
-    ("scale checkoutservice in shop to 3", Call("scale_workload", {"name": "checkoutservice", "namespace": "shop", "replicas": 3})),
-    ("scale the checkout deployment to 4", Call("scale_workload", {"name": "checkout", "replicas": 4})),
+    (
+        "Please scale checkout to 5 replicas.",
+        Call("scale_workload", {"name": "checkout", "replicas": 5}),
+    ),
+    (
+        "scale deploy/checkoutservice to 3 -n shop",
+        Call(
+            "scale_workload", {"name": "deploy/checkoutservice", "namespace": "shop", "replicas": 3}
+        ),
+    ),
+    (
+        "scale checkoutservice in shop to 3",
+        Call("scale_workload", {"name": "checkoutservice", "namespace": "shop", "replicas": 3}),
+    ),
+    (
+        "scale the checkout deployment to 4",
+        Call("scale_workload", {"name": "checkout", "replicas": 4}),
+    ),
     ("scale up cart by 2", Call("scale_workload", {"name": "cart", "change": 2})),
     ("scale checkout by -1", Call("scale_workload", {"name": "checkout", "change": -1})),
     ("scale frontend by 50%", Call("scale_workload", {"name": "frontend", "percent": 50.0})),
@@ -20,19 +34,51 @@ CASES = [
     ("remove 1 replica from cart", Call("scale_workload", {"name": "cart", "change": -1})),
     ("scale checkout to zero", Call("scale_workload", {"name": "checkout", "replicas": 0})),
     ("restart frontend", Call("restart_workload", {"name": "frontend"})),
-    ("rollout restart deployment/frontend -n shop", Call("restart_workload", {"name": "deployment/frontend", "namespace": "shop"})),
+    (
+        "rollout restart deployment/frontend -n shop",
+        Call("restart_workload", {"name": "deployment/frontend", "namespace": "shop"}),
+    ),
     ("roll back paymentservice", Call("rollback_deployment", {"name": "paymentservice"})),
-    ("rollback payment to revision 1", Call("rollback_deployment", {"name": "payment", "to_revision": 1})),
+    (
+        "rollback payment to revision 1",
+        Call("rollback_deployment", {"name": "payment", "to_revision": 1}),
+    ),
     ("undo the last rollout of payment", Call("rollback_deployment", {"name": "payment"})),
-    ("set image of checkout to gcr.io/shop/checkout:v2", Call("set_image", {"name": "checkout", "image": "gcr.io/shop/checkout:v2"})),
-    ("set image deploy/checkoutservice server=repo/checkout:1.2", Call("set_image", {"name": "checkoutservice", "image": "repo/checkout:1.2", "container": "server"})),
+    (
+        "set image of checkout to gcr.io/shop/checkout:v2",
+        Call("set_image", {"name": "checkout", "image": "gcr.io/shop/checkout:v2"}),
+    ),
+    (
+        "set image deploy/checkoutservice server=repo/checkout:1.2",
+        Call(
+            "set_image",
+            {"name": "checkoutservice", "image": "repo/checkout:1.2", "container": "server"},
+        ),
+    ),
     ("upgrade cart to v1.2.3", Call("set_image", {"name": "cart", "image": "v1.2.3"})),
-    ("set memory limit of cart to 512Mi", Call("set_resources", {"name": "cart", "memory_limit": "512Mi"})),
-    ("set checkout cpu request to 300m", Call("set_resources", {"name": "checkout", "cpu_request": "300m"})),
-    ("set requests cpu=200m memory=256Mi on checkout", Call("set_resources", {"name": "checkout", "cpu_request": "200m", "memory_request": "256Mi"})),
-    ("set env DATABASE_URL=postgres://db/app on worker", Call("set_env", {"name": "worker", "env": {"DATABASE_URL": "postgres://db/app"}})),
+    (
+        "set memory limit of cart to 512Mi",
+        Call("set_resources", {"name": "cart", "memory_limit": "512Mi"}),
+    ),
+    (
+        "set checkout cpu request to 300m",
+        Call("set_resources", {"name": "checkout", "cpu_request": "300m"}),
+    ),
+    (
+        "set requests cpu=200m memory=256Mi on checkout",
+        Call(
+            "set_resources", {"name": "checkout", "cpu_request": "200m", "memory_request": "256Mi"}
+        ),
+    ),
+    (
+        "set env DATABASE_URL=postgres://db/app on worker",
+        Call("set_env", {"name": "worker", "env": {"DATABASE_URL": "postgres://db/app"}}),
+    ),
     ("logs of worker", Call("get_pod_logs", {"name": "worker"})),
-    ("show last 50 lines of worker logs", Call("get_pod_logs", {"name": "worker", "tail_lines": 50})),
+    (
+        "show last 50 lines of worker logs",
+        Call("get_pod_logs", {"name": "worker", "tail_lines": 50}),
+    ),
     ("previous logs of worker", Call("get_pod_logs", {"name": "worker", "previous": True})),
     ("logs worker --previous", Call("get_pod_logs", {"name": "worker", "previous": True})),
     ("delete pod frontend-abc", Call("delete_pod", {"name": "frontend-abc"})),
@@ -42,7 +88,10 @@ CASES = [
     ("uncordon node-b", Call("uncordon_node", {"name": "node-b"})),
     ("list pods in shop", Call("list_resources", {"kind": "pod", "namespace": "shop"})),
     ("get pods -n staging", Call("list_resources", {"kind": "pod", "namespace": "staging"})),
-    ("list pods across all namespaces", Call("list_resources", {"kind": "pod", "all_namespaces": True})),
+    (
+        "list pods across all namespaces",
+        Call("list_resources", {"kind": "pod", "all_namespaces": True}),
+    ),
     ("what's running in shop", Call("list_resources", {"kind": "pod", "namespace": "shop"})),
     ("describe checkout", Call("describe_resource", {"name": "checkout"})),
     ("get secret payment-keys", Call("get_resource", {"name": "payment-keys", "kind": "secret"})),
@@ -62,6 +111,8 @@ def test_offline_parse_splits_compound_requests():
     ]
 
 
-@pytest.mark.parametrize("text", ["make the frontend faster", "what should I do", "scale checkout to 5 and bake a cake"])
+@pytest.mark.parametrize(
+    "text", ["make the frontend faster", "what should I do", "scale checkout to 5 and bake a cake"]
+)
 def test_offline_parse_returns_none_when_not_understood(text):
     assert parse(text) is None

@@ -578,3 +578,17 @@ def test_sandbox_healthy_pod_logs_and_tail(core):
     assert "INFO starting server (registry.kai.dev/shop/frontend:v0.10.1)" in text
     assert text.endswith("INFO ready to serve requests\n")
     assert core.read_namespaced_pod_log(pod, "shop", tail_lines=1).count("\n") == 1
+
+
+def test_sandbox_deleting_a_service_removes_its_endpoints(core, kube):
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    core.delete_namespaced_service("frontend", "shop")
+    with pytest.raises(ApiException) as exc_info:
+        core.read_namespaced_endpoints("frontend", "shop")
+    assert exc_info.value.status == 404
+    slices = client.DiscoveryV1Api(kube).list_namespaced_endpoint_slice(
+        "shop", label_selector="kubernetes.io/service-name=frontend"
+    )
+    assert slices.items == []

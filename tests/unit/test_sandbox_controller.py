@@ -11,6 +11,7 @@ from k8sgpt_py.sandbox import Sandbox
 
 #: Tests that only read, so they share one sandbox per module.
 READ_ONLY = {
+    "test_sandbox_endpoint_slices_follow_services",
     "test_sandbox_imagecheck_is_image_pull_backoff",
     "test_sandbox_worker_crashloops_with_logs_naming_the_variable",
     "test_sandbox_memhog_is_oomkilled",
@@ -132,6 +133,21 @@ def test_sandbox_legacy_api_service_has_no_endpoints(core):
     assert core.read_namespaced_endpoints("legacy-api", "staging").subsets is None
     frontend = core.read_namespaced_endpoints("frontend", "shop").subsets[0]
     assert len(frontend.addresses) == 3 and frontend.ports[0].port == 8080
+
+
+def test_sandbox_endpoint_slices_follow_services(kube):
+    from kubernetes import client
+
+    discovery = client.DiscoveryV1Api(kube)
+    (legacy,) = discovery.list_namespaced_endpoint_slice(
+        "staging", label_selector="kubernetes.io/service-name=legacy-api"
+    ).items
+    assert not legacy.endpoints
+    (frontend,) = discovery.list_namespaced_endpoint_slice(
+        "shop", label_selector="kubernetes.io/service-name=frontend"
+    ).items
+    assert len(frontend.endpoints) == 3
+    assert all(e.conditions.ready for e in frontend.endpoints)
 
 
 def test_sandbox_broken_deployments_report_progress_deadline(kube):

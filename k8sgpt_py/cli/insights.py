@@ -1,0 +1,67 @@
+"""``kai anomalies``: unusual metric behaviour per workload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from k8sgpt_py.cli._context import AppContext
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``anomalies``."""
+    app.command("anomalies", help="Workloads whose metrics behave unusually (-n, --since).")(
+        anomalies
+    )
+
+
+def anomalies(
+    ctx: typer.Context,
+    workload: Annotated[str | None, typer.Argument(help="only this workload")] = None,
+    since: Annotated[str, typer.Option("--since", help="how far back to look, e.g. 24h")] = "24h",
+) -> None:
+    """List anomalies: when, which metric, how unusual."""
+    from k8sgpt_py.insights import find_anomalies
+    from k8sgpt_py.metrics.base import MetricsUnavailable
+    from k8sgpt_py.render.emit import document, emit_data
+    from k8sgpt_py.render.text import plain, table
+    from k8sgpt_py.timeutil import parse_duration
+
+    app_ctx: AppContext = ctx.obj
+    window = parse_duration(since)
+    tool_ctx = app_ctx.tool_context()
+    if tool_ctx.metrics is None:
+        raise MetricsUnavailable(
+            "no metric history configured",
+            hint="set KAI_PROMETHEUS_URL (or metrics_csv in the config file)",
+        )
+    namespace = None if app_ctx.all_namespaces else app_ctx.namespace
+    found = find_anomalies(
+        tool_ctx.metrics, namespace=namespace, workload=workload, since=window, now=app_ctx.now
+    )
+    if app_ctx.output != "text":
+        body = {
+            "since": since,
+            "source": tool_ctx.metrics.name,
+            "anomalies": [a.to_json() for a in found],
+        }
+        emit_data(document("Anomalies", body), app_ctx.output, app_ctx.terminal.stdout)
+        return
+    out = app_ctx.terminal.out()
+    if not found:
+        plain(out, f"no anomalies in the last {since}", style="green")
+        return
+    rows = [
+        {
+            "namespace": a.namespace,
+            "workload": a.workload,
+            "metric": a.metric,
+            "from": a.start,
+            "to": a.end,
+            "score": f"{a.score:.2f}",
+            "what": a.description,
+        }
+        for a in found
+    ]
+    table(out, rows)

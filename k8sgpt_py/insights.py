@@ -1,0 +1,119 @@
+"""Metric-driven insights over a MetricSource: anomalies per workload (``kai anomalies``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from k8sgpt_py.errors import KaiError, UsageError
+from k8sgpt_py.metrics.base import METRICS, MetricSource
+
+_COLUMN = {"rps": "requests_per_second", "cpu": "cpu_millicores", "memory": "memory_bytes"}
+TRAINING_DAYS = 28  # four weekly cycles: enough for the weekly season
+
+
+@dataclass(frozen=True)
+class WorkloadAnomaly:
+    """One anomalous stretch of one workload's metrics."""
+
+    namespace: str
+    workload: str
+    metric: str
+    start: str
+    end: str
+    score: float
+    description: str
+    peak_value: float
+    expected_value: float
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (times in ISO 8601 UTC)."""
+        return asdict(self)
+
+
+def history(
+    source: MetricSource, namespace: str, workload: str, *, start: datetime, end: datetime
+) -> tuple[Any, dict[str, Any]]:
+    """Timestamps and the metrics the source has for one workload (missing ones skipped)."""
+    from k8sgpt_py.metrics.base import NoMetricData
+
+    timestamps = None
+    metrics: dict[str, Any] = {}
+    for metric in METRICS:
+        try:
+            series = source.history(namespace, workload, metric, start=start, end=end)
+        except NoMetricData:
+            continue
+        timestamps = series.timestamps
+        metrics[_COLUMN.get(metric, metric)] = series.values
+    return timestamps, metrics
+
+
+def find_anomalies(
+    source: MetricSource,
+    *,
+    namespace: str | None,
+    workload: str | None = None,
+    since: timedelta,
+    now: datetime,
+    thorough: bool = True,
+) -> list[WorkloadAnomaly]:
+    """Anomalies in the last ``since`` of every workload (or one), most unusual first.
+
+    ``thorough`` adds the Gaussian mixture over all metrics to the robust per-metric tests;
+    without it the check is fast enough for ``kai explain``.
+    """
+    from k8sgpt_py.advisors.anomaly import detect
+
+    targets = [
+        (ns, name)
+        for ns, name in source.workloads(namespace)
+        if workload is None or name == workload
+    ]
+    if not targets:
+        where = f"namespace {namespace}" if namespace else "any namespace"
+        what = f"workload {workload}" if workload else "workloads"
+        raise UsageError(f"no metric history for {what} in {where} ({source.name})")
+    start = now - since - timedelta(days=TRAINING_DAYS)
+    found = []
+    for ns, name in targets:
+        timestamps, metrics = history(source, ns, name, start=start, end=now)
+        if timestamps is None or not metrics:
+            continue
+        # Judge the last `since` of the history there is (it may end before now).
+        end = min(now.timestamp(), _last_time(timestamps, metrics))
+        try:
+            anomalies = detect(
+                timestamps, metrics, since=end - since.total_seconds(), use_mixture=thorough
+            )
+        except ValueError as exc:  # too little history to learn what is normal
+            raise KaiError(f"cannot judge {ns}/{name}: {exc}") from exc
+        found.extend(
+            WorkloadAnomaly(
+                namespace=ns,
+                workload=name,
+                metric=a.metric,
+                start=_iso(a.start),
+                end=_iso(a.end),
+                score=round(a.score, 3),
+                description=a.description,
+                peak_value=a.peak_value,
+                expected_value=a.expected_value,
+            )
+            for a in anomalies
+        )
+    return sorted(found, key=lambda a: -a.score)
+
+
+def _last_time(timestamps: Any, metrics: dict[str, Any]) -> float:
+    import numpy as np
+
+    present = np.zeros(len(timestamps), dtype=bool)
+    for values in metrics.values():
+        present |= np.isfinite(values)
+    return float(timestamps[present][-1]) if present.any() else float(timestamps[-1])
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
