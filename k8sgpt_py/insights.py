@@ -76,7 +76,7 @@ def find_anomalies(
         what = f"workload {workload}" if workload else "workloads"
         raise UsageError(f"no metric history for {what} in {where} ({source.name})")
     start = now - since - timedelta(days=TRAINING_DAYS)
-    found = []
+    found: list[WorkloadAnomaly] = []
     for ns, name in targets:
         timestamps, metrics = history(source, ns, name, start=start, end=now)
         if timestamps is None or not metrics:

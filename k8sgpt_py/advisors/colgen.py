@@ -21,7 +21,6 @@ from k8sgpt_py.advisors.heuristics import IntArray
 from k8sgpt_py.advisors.placement_solver import silence_highs_banner
 
 _EPS = 1e-9
-_RESIDUAL_ITEMS = 40
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
@@ -356,26 +355,6 @@ def _restricted_ip(
     return [patterns[j] for j in np.flatnonzero(x > 0) for _ in range(int(x[j]))]
 
 
-def _solve_residual(
-    pricer: _Pricer, residual: IntArray, cutoff: int, deadline: float
-) -> list[IntArray] | None:
-    """Exact covering of a small residual over all its feasible patterns (enumerated)."""
-    left = deadline - time.perf_counter()
-    if left <= 0.1:
-        return None
-    keep = np.flatnonzero(residual > 0)
-    upper = np.minimum(pricer.upper[keep], residual[keep])
-    table = _enumerate(pricer.sizes[keep], pricer.capacity, upper, 50_000, left * 0.2)
-    if table is None:
-        return None
-    patterns = []
-    for row in table:
-        pattern = np.zeros(residual.size, dtype=np.int64)
-        np.add.at(pattern, keep[row[row < keep.size]], 1)
-        patterns.append(pattern)
-    return _restricted_ip(patterns, residual, left * 0.3, cutoff)
-
-
 def _dive(
     master: _Master,
     pricer: _Pricer,
@@ -394,11 +373,6 @@ def _dive(
         value, _, x = _generate(master, pricer, deadline, exact=pricer.exact_fast)
         if len(fixed) + math.ceil(value - 1e-6) >= cutoff:
             return None
-        if residual.sum() <= _RESIDUAL_ITEMS:
-            rest = _solve_residual(pricer, residual, cutoff - len(fixed), deadline)
-            if rest is not None:
-                master.set_demand(demand)
-                return fixed + rest
         p = int(np.argmax(x))
         if rng is not None:
             close = np.flatnonzero(x >= 0.6 * x[p])

@@ -37,9 +37,10 @@ def anomalies(
             hint="set KAI_PROMETHEUS_URL (or metrics_csv in the config file)",
         )
     namespace = None if app_ctx.all_namespaces else app_ctx.namespace
-    found = find_anomalies(
-        tool_ctx.metrics, namespace=namespace, workload=workload, since=window, now=app_ctx.now
-    )
+    with app_ctx.terminal.progress("learning what is normal for each workload…"):
+        found = find_anomalies(
+            tool_ctx.metrics, namespace=namespace, workload=workload, since=window, now=app_ctx.now
+        )
     if app_ctx.output != "text":
         body = {
             "since": since,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -38,6 +39,12 @@ class Terminal:
     def is_interactive(self) -> bool:
         """True only when kai may prompt: both stdin and stdout are terminals."""
         return self.is_stdin_tty and self.is_stdout_tty
+
+    def progress(self, text: str) -> AbstractContextManager[object]:
+        """A spinner on stderr while something slow runs (only when stderr is a terminal)."""
+        if not self.stderr.isatty():
+            return nullcontext()
+        return self.err().status(text)
 
     def out(self) -> Console:
         """A rich console for results (plain text, no ANSI, when not a TTY)."""

@@ -30,6 +30,14 @@ from k8sgpt_py.sandbox.validation import apply_defaults, validate
 from k8sgpt_py.sandbox.workloads import record_killing
 
 Obj = dict[str, Any]
+#: Kinds whose DELETE answers with the object (as the real registry does); others get a Status.
+_RETURNS_DELETED_OBJECT = {
+    "Pod",
+    "Service",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "ServiceAccount",
+}
 _NO_GENERATION = {"Pod", "Node", "Namespace", "Event", "Endpoints", "ConfigMap", "Secret"}
 
 
@@ -363,7 +371,7 @@ class Api:
         return self._delete_result(req, deleted or old)
 
     def _delete_result(self, req: Request, obj: Obj) -> Obj:
-        if req.rtype.kind in {"Pod", "Namespace"}:
+        if req.rtype.kind in _RETURNS_DELETED_OBJECT:
             return obj
         meta = obj["metadata"]
         return {
