@@ -18,7 +18,15 @@ from k8sgpt_py.changes.diff import unified
 from k8sgpt_py.changes.proposal import Proposal
 from k8sgpt_py.cluster.kinds import kind_info
 from k8sgpt_py.cluster.kube import ApiError, Cluster, Conflict
-from k8sgpt_py.errors import ApplyFailed, ChangeDeclined, Forbidden, KaiError, Rejected
+from k8sgpt_py.errors import (
+    ApplyFailed,
+    ChangeDeclined,
+    ClusterUnavailable,
+    Forbidden,
+    KaiError,
+    NotFound,
+    Rejected,
+)
 
 _VERBS = {"patch": "patch", "create": "create", "delete": "delete", "evict": "create"}
 
@@ -42,6 +50,7 @@ class Change:
     applied: bool = False
     error: str | None = None
     audit_id: str | None = None
+    note: str | None = None
     result: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +74,8 @@ class Change:
             out["error"] = self.error
         if self.audit_id:
             out["audit_id"] = self.audit_id
+        if self.note:
+            out["note"] = self.note
         return dict(redact(out))
 
 
@@ -201,6 +212,9 @@ def apply(
         try:
             change.result = _call(cluster, change, dry_run=False)
             change.applied = True
+        except ClusterUnavailable as exc:  # no answer: the write may or may not have landed
+            change.error = exc.message
+            _settle_unknown_outcome(cluster, change)
         except KaiError as exc:
             change.error = exc.message
             conflict = isinstance(exc, Conflict)
@@ -222,6 +236,38 @@ def apply(
             )
 
 
+def _settle_unknown_outcome(cluster: Cluster, change: Change) -> None:
+    """After a lost answer, re-read the object: did the change land? Never re-send it."""
+    from k8sgpt_py.changes.diff import comparable
+
+    t = change.proposal.target
+    try:
+        live: dict[str, Any] | None = cluster.get(t.kind, t.name, t.namespace)
+    except NotFound:
+        live = None
+    except KaiError:
+        change.error = f"{change.error}; outcome unknown (the object could not be re-read)"
+        return
+    expected = change.after
+    if change.proposal.action in ("delete", "evict"):
+        landed = live is None
+    else:
+        landed = live is not None and _spec_of(comparable(live)) == _spec_of(comparable(expected))
+    if landed:
+        change.applied, change.result = True, live
+        change.error = None
+        change.note = "the answer was lost, but re-reading the object shows the change landed"
+    else:
+        change.error = f"{change.error}; re-reading the object shows it was not applied"
+
+
+def _spec_of(obj: dict[str, Any] | None) -> Any:
+    if obj is None:
+        return None
+    meta = obj.get("metadata") or {}
+    return obj.get("spec"), meta.get("labels"), meta.get("annotations")
+
+
 def _record(
     record_id: str, change: Change, cluster: Cluster, now: datetime, meta: dict[str, Any]
 ) -> dict[str, Any]:
@@ -241,4 +287,5 @@ def _record(
         "after": change.result,
         "applied": change.applied,
         "error": change.error,
+        **({"note": change.note} if change.note else {}),
     }

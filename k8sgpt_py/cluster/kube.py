@@ -81,6 +81,11 @@ def _error_from_status(status: int, body: bytes, what: str) -> KaiError:
         return Conflict(message, hint="the object changed meanwhile; run the request again")
     if status == 422 or status == 400:
         return ApiError(message, status=status, reason=reason or "Invalid")
+    if status >= 500:
+        return ClusterUnavailable(
+            f"the API server failed {what} (HTTP {status}): {message}"[:300],
+            hint="the cluster may be overloaded or failing; try again shortly",
+        )
     return ApiError(f"{what}: {message}", status=status, reason=reason)
 
 

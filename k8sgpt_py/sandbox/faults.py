@@ -38,6 +38,7 @@ class Fault:
     drop: bool = False
     remaining: int | None = None
     dry_run_only: bool = False
+    real_only: bool = False
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +49,8 @@ class Fault:
         if self.method and self.method.upper() != method.upper():
             return False
         if self.dry_run_only and not is_dry_run:
+            return False
+        if self.real_only and is_dry_run:
             return False
         return self.pattern.search(path) is not None
 
@@ -94,4 +97,5 @@ def fault_from_json(doc: dict[str, Any]) -> Fault:
         drop=bool(doc.get("drop", False)),
         remaining=int(doc["count"]) if doc.get("count") is not None else None,
         dry_run_only=bool(doc.get("dry_run_only", False)),
+        real_only=bool(doc.get("real_only", False)),
     )

@@ -207,8 +207,12 @@ class Sandbox:
         drop: bool = False,
         count: int | None = None,
         dry_run_only: bool = False,
+        real_only: bool = False,
     ) -> None:
-        """Make requests whose URL path matches the regex ``path`` fail (see module docs)."""
+        """Make requests whose URL path matches the regex ``path`` fail (see module docs).
+
+        ``dry_run_only`` / ``real_only`` limit it to requests with / without ``dryRun=All``.
+        """
         self.faults.add(
             Fault(
                 path=path,
@@ -218,6 +222,7 @@ class Sandbox:
                 drop=drop,
                 remaining=count,
                 dry_run_only=dry_run_only,
+                real_only=real_only,
             )
         )
 

@@ -66,7 +66,7 @@ def test_undo_of_unknown_id_exits_2(sandbox, kai):
 def test_server_error_during_dry_run_applies_nothing_and_audits_nothing(sandbox, kube, kai):
     sandbox.inject_fault(path="/deployments/checkoutservice$", method="PATCH", status=500, count=1)
     result = kai("--yes", "scale checkout to 4")
-    assert result.exit_code == 5 and "refused the dry run" in result.stderr
+    assert result.exit_code == 3 and "API server failed" in result.stderr
     assert kube.get("Deployment", "checkoutservice", "shop")["spec"]["replicas"] == 2
     path = Path(os.environ["XDG_STATE_HOME"]) / "kai" / "audit.jsonl"
     assert not path.exists()
