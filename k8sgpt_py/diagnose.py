@@ -154,6 +154,13 @@ def explain(
         node=node,
     )
     workload = _workload_name(found, result.owners)
+    if any(f.reason == "Unschedulable" for f in findings):
+        from k8sgpt_py.placement_ops import pending_explanations
+
+        key = f"{namespace}/{workload or found.name}"
+        result.extra["placement"] = [
+            e.text for e in pending_explanations(cluster, namespace) if e.workload == key
+        ]
     if metrics is not None and workload is not None:
         result.extra["anomalies"] = _recent_anomalies(metrics, found.namespace, workload, now)
     result.text = offline_explanation(result)
@@ -279,6 +286,8 @@ def offline_explanation(e: Explanation) -> str:
     root, *others = e.findings
     lines.append(f"Root cause ({root.severity}): {root.reason}: {root.message}")
     lines.extend(f"  evidence: {redact_text(item)}" for item in root.evidence[:4])
+    for text in e.extra.get("placement", [])[:1]:
+        lines.append("Placement advisor: " + "; ".join(text.splitlines()[:2]))
     if root.suggestion:
         lines.append(f"Fix: {root.suggestion}")
     for finding in others[:5]:

@@ -78,9 +78,9 @@ def root(
 
 
 def _register() -> None:
-    from k8sgpt_py.cli import ask, diagnose, history, insights, sandbox, version
+    from k8sgpt_py.cli import advise, ask, diagnose, history, insights, sandbox, version
 
-    for module in (ask, diagnose, history, insights, sandbox, version):
+    for module in (ask, diagnose, history, insights, advise, sandbox, version):
         module.register(app)
 
 

@@ -51,3 +51,53 @@ def detect_anomalies(
             invocation=call,
         )
     return ToolResult.ok({"anomalies": [a.to_json() for a in found]}, invocation=call)
+
+
+@tool()
+def check_placement(ctx: ToolContext, replicas: dict[str, int]) -> ToolResult:
+    """Would these replica counts fit on the nodes ({"checkout": 12}); if not, nodes to add."""
+    from k8sgpt_py.placement_ops import to_plain, what_if
+
+    answer = what_if(ctx, replicas)
+    data = {
+        "fits": answer.fits,
+        "extra_nodes": dict(answer.extra_nodes),
+        "new_pods": to_plain(answer.new_pods),
+        "moves": to_plain(answer.moves),
+        "explanation": answer.explanation,
+        "solver": {
+            "status": answer.result.status,
+            "seconds": round(answer.result.solve_seconds, 3),
+        },
+    }
+    return ToolResult.ok(data, invocation=f"placement what-if {replicas}")
+
+
+@tool()
+def advise_consolidation(ctx: ToolContext) -> ToolResult:
+    """The fewest nodes that hold today's pods, which nodes could be drained, and the moves."""
+    from k8sgpt_py.advisors.placement import consolidate
+    from k8sgpt_py.placement_ops import read_state, to_plain
+
+    answer = consolidate(read_state(ctx.cluster))
+    data = {
+        "nodes_before": answer.nodes_before,
+        "nodes_after": answer.nodes_after,
+        "drainable_nodes": list(answer.drainable_nodes),
+        "moves": to_plain(answer.moves),
+        "explanation": answer.explanation,
+    }
+    return ToolResult.ok(data, invocation="placement consolidation")
+
+
+@tool()
+def explain_pending_pods(ctx: ToolContext, namespace: str | None = None) -> ToolResult:
+    """Why Pending pods cannot be scheduled: per node, the taints, selectors or capacity."""
+    from k8sgpt_py.placement_ops import pending_explanations
+
+    ns = namespace or ctx.namespace
+    found = pending_explanations(ctx.cluster, ns)
+    call = f"explain pending pods in {ns or 'all namespaces'}"
+    if not found:
+        return ToolResult.no_data(f"no pending pods in {ns or 'any namespace'}", invocation=call)
+    return ToolResult.ok({"pending": [e.text for e in found]}, invocation=call)
