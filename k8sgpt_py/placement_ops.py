@@ -52,12 +52,16 @@ def parse_what_if(items: list[str]) -> dict[str, int]:
 
 
 def what_if(ctx: ToolContext, changes: Mapping[str, int]) -> Any:
-    """Does the cluster hold these replica counts; if not, how many nodes of which type to add."""
+    """Does the cluster hold these replica counts (fuzzy names); if not, nodes to add."""
+    return solve_what_if(ctx.cluster, workload_keys(ctx, changes))
+
+
+def solve_what_if(cluster: Cluster, keys: Mapping[str, int]) -> Any:
+    """The what-if for exact ``namespace/workload`` keys."""
     from k8sgpt_py.advisors.placement import what_if as solve
 
-    keys = workload_keys(ctx, changes)
     try:
-        return solve(read_state(ctx.cluster), keys)
+        return solve(read_state(cluster), keys)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 

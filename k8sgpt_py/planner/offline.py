@@ -335,6 +335,8 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
             return None
         result = tool.run(ctx, call.args, raise_errors=True)
         plan.steps.append(Step(call.tool, call.args, result))
+        if isinstance(result.data, dict):
+            plan.advice.extend(str(a) for a in result.data.get("advice") or [])
         if result.status == "error":
             plan.errors.append(result.error or f"{call.tool} failed")
             break

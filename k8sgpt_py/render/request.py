@@ -27,7 +27,11 @@ def show_step(console: Console, step: Step) -> None:
 
 
 def _show_data(console: Console, data: Any) -> None:
-    if isinstance(data, dict) and "items" in data:
+    if isinstance(data, dict) and "explanation" in data:
+        plain(console, str(data["explanation"]))
+        for note in data.get("notes") or []:
+            plain(console, f"note: {note}", style="dim")
+    elif isinstance(data, dict) and "items" in data:
         table(console, data["items"])
         if data.get("truncated"):
             plain(console, data["truncated"], style="dim")

@@ -101,3 +101,25 @@ def explain_pending_pods(ctx: ToolContext, namespace: str | None = None) -> Tool
     if not found:
         return ToolResult.no_data(f"no pending pods in {ns or 'any namespace'}", invocation=call)
     return ToolResult.ok({"pending": [e.text for e in found]}, invocation=call)
+
+
+@tool(mutating=True)
+def plan_capacity(
+    ctx: ToolContext, name: str, when: str, namespace: str | None = None
+) -> ToolResult:
+    """Size a workload for a coming peak ("Friday", "Black Friday", "tomorrow 18:00").
+
+    Forecasts the request rate in that window, divides the upper bound by the per-replica
+    throughput learned from history, checks the placement fits, and proposes the replicas
+    (or the HPA's bounds when an HPA manages the workload).
+    """
+    from k8sgpt_py.capacity_ops import plan_for
+    from k8sgpt_py.tools.common import find
+
+    found = find(ctx, name, kinds=("Deployment", "StatefulSet"), namespace=namespace)
+    answer = plan_for(ctx, found, when)
+    data = answer.to_json() | {"advice": answer.advice}
+    call = f"capacity plan for {found} ({answer.plan.window.label})"
+    if not answer.proposals:
+        return ToolResult.ok(data, invocation=call)
+    return ToolResult.propose(*answer.proposals, data=data, invocation=call)
