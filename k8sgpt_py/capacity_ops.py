@@ -118,6 +118,7 @@ def _holidays(ctx: ToolContext) -> dict[str, Any]:
 
 
 def _history(ctx: ToolContext, found: Resolved) -> tuple[Any, Any, Any, Any]:
+    from k8sgpt_py.insights import observed_length
     from k8sgpt_py.metrics.base import NoMetricData
 
     assert ctx.metrics is not None
@@ -131,12 +132,9 @@ def _history(ctx: ToolContext, found: Resolved) -> tuple[Any, Any, Any, Any]:
         except NoMetricData as exc:
             raise KaiError(exc.message, hint=exc.hint) from exc
         columns.append(series)
-    import numpy as np
-
-    observed = np.flatnonzero(np.isfinite(columns[0].values))
-    if observed.size == 0:
+    end = observed_length(columns[0].values)  # history may stop before now: plan from its end
+    if end == 0:
         raise KaiError(f"no request-rate data for {found} in the last {HISTORY_DAYS} days")
-    end = int(observed[-1]) + 1  # the history may stop before now: forecast from its end
     rps, cpu, replicas = (c.values[:end] for c in columns)
     return columns[0].timestamps[:end], rps, cpu, replicas
 

@@ -106,6 +106,87 @@ def find_anomalies(
     return sorted(found, key=lambda a: -a.score)
 
 
+def observed_length(values: Any) -> int:
+    """Rows up to the last observation: sources pad the grid up to now with NaN."""
+    import numpy as np
+
+    observed = np.flatnonzero(np.isfinite(values))
+    return int(observed[-1]) + 1 if observed.size else 0
+
+
+@dataclass(frozen=True)
+class WorkloadForecast:
+    """A workload metric's recent history and its forecast."""
+
+    namespace: str
+    workload: str
+    metric: str
+    unit: str
+    history_timestamps: Any
+    history_values: Any
+    forecast: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """Numbers for ``-o json``: points as ISO time + values."""
+        fc = self.forecast
+        return {
+            "namespace": self.namespace,
+            "workload": self.workload,
+            "metric": self.metric,
+            "unit": self.unit,
+            "model": fc.model,
+            "backtest_mase": fc.backtest_mase,
+            "backtest": dict(fc.backtest),
+            "interval": fc.interval,
+            "notes": list(fc.notes),
+            "forecast": [
+                {
+                    "time": _iso(t),
+                    "mean": round(float(m), 4),
+                    "lower": round(float(lo), 4),
+                    "upper": round(float(hi), 4),
+                }
+                for t, m, lo, hi in zip(fc.timestamps, fc.mean, fc.lower, fc.upper, strict=True)
+            ],
+            "history": [
+                {"time": _iso(t), "value": None if v != v else round(float(v), 4)}
+                for t, v in zip(self.history_timestamps, self.history_values, strict=True)
+            ],
+        }
+
+
+def forecast_workload(
+    source: MetricSource,
+    namespace: str,
+    workload: str,
+    metric: str,
+    *,
+    horizon: timedelta,
+    now: datetime,
+    history_days: int = TRAINING_DAYS,
+) -> WorkloadForecast:
+    """Forecast one metric of one workload ``horizon`` past its last observation."""
+    from k8sgpt_py.advisors.forecast import forecast
+
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r}", hint=f"use one of {', '.join(METRICS)}")
+    series = source.history(
+        namespace,
+        workload,
+        metric,
+        start=now - timedelta(days=history_days),
+        end=now,
+    )
+    end = observed_length(series.values)
+    if end == 0:
+        raise UsageError(
+            f"no {metric} data for {namespace}/{workload} in the last {history_days} days"
+        )
+    ts, values = series.timestamps[:end], series.values[:end]
+    result = forecast(ts, values, horizon.total_seconds())
+    return WorkloadForecast(namespace, workload, metric, series.unit, ts, values, result)
+
+
 def _last_time(timestamps: Any, metrics: dict[str, Any]) -> float:
     import numpy as np
 

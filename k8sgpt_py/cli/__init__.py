@@ -78,9 +78,18 @@ def root(
 
 
 def _register() -> None:
-    from k8sgpt_py.cli import advise, ask, diagnose, history, insights, sandbox, version
+    from k8sgpt_py.cli import (
+        advise,
+        ask,
+        diagnose,
+        forecast,
+        history,
+        insights,
+        sandbox,
+        version,
+    )
 
-    for module in (ask, diagnose, history, insights, advise, sandbox, version):
+    for module in (ask, diagnose, forecast, insights, advise, history, sandbox, version):
         module.register(app)
 
 

@@ -123,3 +123,43 @@ def plan_capacity(
     if not answer.proposals:
         return ToolResult.ok(data, invocation=call)
     return ToolResult.propose(*answer.proposals, data=data, invocation=call)
+
+
+@tool()
+def forecast_demand(
+    ctx: ToolContext,
+    name: str,
+    metric: str = "rps",
+    horizon_hours: float = 24.0,
+    namespace: str | None = None,
+) -> ToolResult:
+    """Forecast a workload's rps, cpu or memory: peak, model, backtest error, interval."""
+    from k8sgpt_py.insights import forecast_workload
+    from k8sgpt_py.tools.common import find
+
+    if ctx.metrics is None:
+        return ToolResult.fail("no metric history configured (set KAI_PROMETHEUS_URL)")
+    found = find(ctx, name, kinds=("Deployment", "StatefulSet", "DaemonSet"), namespace=namespace)
+    result = forecast_workload(
+        ctx.metrics,
+        found.namespace or "",
+        found.name,
+        metric,
+        horizon=timedelta(hours=horizon_hours),
+        now=ctx.now,
+    )
+    fc = result.forecast
+    peak = int(fc.upper.argmax())
+    data = {
+        "workload": str(found),
+        "metric": metric,
+        "unit": result.unit,
+        "model": fc.model,
+        "backtest_mase": fc.backtest_mase,
+        "peak_mean": round(float(fc.mean[peak]), 3),
+        "peak_upper": round(float(fc.upper[peak]), 3),
+        "peak_time": result.to_json()["forecast"][peak]["time"],
+        "interval": fc.interval,
+        "notes": list(fc.notes),
+    }
+    return ToolResult.ok(data, invocation=f"forecast {metric} of {found} for {horizon_hours:g}h")
