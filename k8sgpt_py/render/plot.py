@@ -90,10 +90,10 @@ def write_png(wf: WorkloadForecast, path: Path) -> Path:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise UsageError("--plot needs matplotlib", hint="pip install 'k8sgpt-py[plot]'") from exc
-    from datetime import UTC, datetime
+    import numpy as np
 
-    def dates(values: Any) -> list[datetime]:
-        return [datetime.fromtimestamp(float(t), UTC) for t in values]
+    def dates(values: Any) -> Any:
+        return np.asarray(values, dtype=float).astype("datetime64[s]")
 
     fc = wf.forecast
     fig, ax = plt.subplots(figsize=(11, 4.5), dpi=110)

@@ -6,8 +6,9 @@ from datetime import datetime
 
 
 def test_forecast_json_has_the_numbers(sandbox, kai):
-    result = kai("-o", "json", "forecast", "deploy/checkoutservice", "--metric", "rps",
-                 "--horizon", "1d")
+    result = kai(
+        "-o", "json", "forecast", "deploy/checkoutservice", "--metric", "rps", "--horizon", "1d"
+    )
     assert result.exit_code == 0, result.stderr
     doc = result.json()
     assert doc["kind"] == "Forecast" and doc["metric"] == "rps" and doc["unit"] == "req/s"
