@@ -228,13 +228,20 @@ def _window_peak(fc: Forecast, window: TimeWindow) -> tuple[float, float, float]
 def _history_before(
     now: datetime, timestamps: np.ndarray, *columns: np.ndarray
 ) -> tuple[np.ndarray, ...]:
-    """Timestamps and columns sorted by time, keeping finite times up to ``now``."""
+    """Timestamps and columns sorted by time, up to ``now`` and the last observed load.
+
+    Sources pad their grid up to ``now`` with NaN when data stops early; the forecast's
+    horizon must count from the last observation, or it would end before the window.
+    """
     ts = np.asarray(timestamps, dtype=np.float64).ravel()
     arrays = [np.asarray(col, dtype=np.float64).ravel() for col in columns]
     if any(arr.size != ts.size for arr in arrays):
         raise ValueError("timestamps and metric columns must have the same length")
     order = np.argsort(ts, kind="stable")
     keep = np.isfinite(ts[order]) & (ts[order] <= _as_epoch(now))
+    if arrays:
+        observed = np.flatnonzero(keep & np.isfinite(arrays[0][order]))
+        keep[observed[-1] + 1 if observed.size else 0 :] = False
     if not keep.any():
         raise ValueError("no history before now to plan from")
     return (ts[order][keep], *(arr[order][keep] for arr in arrays))

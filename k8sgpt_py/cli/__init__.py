@@ -7,6 +7,7 @@ hint) and the documented exit code. Global options may stand before or after the
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import Annotated
 
 import typer
@@ -74,7 +75,7 @@ def root(
     if ctx.invoked_subcommand is None:
         from k8sgpt_py.cli.ask import interactive
 
-        interactive(ctx.obj)
+        interactive(ctx.obj, ctx.get_help())
 
 
 def _register() -> None:
@@ -98,28 +99,29 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``kai`` console script."""
-    import click
+    from typer.exceptions import TyperException
 
     args = _globals.rewrite_argv(list(sys.argv[1:] if argv is None else argv), _command_names())
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="kai", standalone_mode=False)
     except KaiError as exc:
-        report_error(exc.message, exc.hint)
         if debug:
-            raise
+            traceback.print_exc()
+        report_error(exc.message, exc.hint)
         code = int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         code = int(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         sys.stderr.write("\nkai: interrupted\n")
         code = int(ExitCode.INTERRUPTED)
-    except click.exceptions.ClickException as exc:
-        report_error(exc.format_message(), "see `kai --help`")
+    except TyperException as exc:  # usage errors from the (vendored) click parser
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        report_error(message, "see `kai --help`")
         code = int(ExitCode.USAGE)
     except Exception as exc:  # the error boundary
         if debug:
-            raise
+            traceback.print_exc()
         report_error(
             f"internal error: {type(exc).__name__}: {exc}", "re-run with --debug and report it"
         )

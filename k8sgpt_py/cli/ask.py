@@ -71,12 +71,10 @@ def llm_planner(app_ctx: AppContext, ui: TextUI | QuietUI) -> PlannerFn | None:
     return plan
 
 
-def interactive(app_ctx: AppContext) -> None:
+def interactive(app_ctx: AppContext, help_text: str) -> None:
     """``kai`` alone: a REPL on a terminal (follow-ups keep context), help otherwise."""
-    import click
-
     if not app_ctx.terminal.is_interactive:
-        click.echo(click.get_current_context().get_help())
+        app_ctx.terminal.stdout.write(help_text + "\n")
         return
     from k8sgpt_py.cli import report_error
     from k8sgpt_py.config import state_dir

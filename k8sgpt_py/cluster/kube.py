@@ -106,6 +106,7 @@ class Cluster:
         timeout_seconds: float = 30.0,
     ) -> Cluster:
         """Load kubeconfig the way kubectl does (``KUBECONFIG`` list, current context)."""
+        import yaml
         from kubernetes import config
         from kubernetes.config.config_exception import ConfigException
 
@@ -126,12 +127,20 @@ class Cluster:
                 raise ConfigError(
                     f'context "{context}" not found in kubeconfig', hint=f"contexts: {names}"
                 )
-            api = config.new_client_from_config(  # type: ignore[no-untyped-call]
-                config_file=path, context=chosen["name"], persist_config=False
+            from kubernetes.client import ApiClient, Configuration
+
+            configuration = Configuration()
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=path,
+                context=chosen["name"],
+                client_configuration=configuration,
+                persist_config=False,
             )
+            configuration.retries = 0  # kai retries reads itself, and never writes
+            api = ApiClient(configuration)
         except ConfigException as exc:
             raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
-        except (ValueError, TypeError, KeyError, OSError) as exc:  # malformed YAML/fields
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
             raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
         ctx = chosen.get("context") or {}
         target = KubeTarget(

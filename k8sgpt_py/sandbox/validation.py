@@ -282,11 +282,19 @@ def validate_pod_spec(prefix: str, spec: Any) -> list[Cause]:
     return causes
 
 
+INT32_MAX = 2**31 - 1
+MAX_SANDBOX_REPLICAS = 1000  # a real cluster takes int32; the sandbox simulates every pod
+
+
 def _validate_replicas(field: str, value: Any) -> list[Cause]:
     if value is None:
         return []
     if value < 0:
         return [_invalid(field, value, "must be greater than or equal to 0")]
+    if value > INT32_MAX:
+        return [_invalid(field, value, f"must be less than or equal to {INT32_MAX}")]
+    if value > MAX_SANDBOX_REPLICAS:
+        return [_invalid(field, value, f"the sandbox runs at most {MAX_SANDBOX_REPLICAS}")]
     return []
 
 

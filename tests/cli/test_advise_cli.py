@@ -15,10 +15,14 @@ def test_what_if_that_fits(sandbox, kai):
 
 
 def test_what_if_that_needs_a_node_computed_by_hand(sandbox, kube, kai):
-    # checkout requests 300m; the untainted nodes' free cpu decides how many fit.
+    # the untainted nodes' free cpu decides how many checkout pods fit.
+    request = kube.get("Deployment", "checkoutservice", "shop")["spec"]["template"]["spec"][
+        "containers"
+    ][0]["resources"]["requests"]["cpu"]
+    per_pod = int(request.rstrip("m")) if request.endswith("m") else int(float(request) * 1000)
     doc = kai("-o", "json", "advise", "placement", "--what-if", "checkout=40").json()
     assert doc["fits"] is False
-    free_millicores = 0
+    fits_today = 0  # whole pods: each node holds floor(free / request) more of them
     for node in ("node-a", "node-b", "node-c"):
         pods = kube.list("Pod", None, field_selector=f"spec.nodeName={node}")
         used = sum(
@@ -29,11 +33,11 @@ def test_what_if_that_needs_a_node_computed_by_hand(sandbox, kube, kai):
             for c in p["spec"]["containers"]
             if (c.get("resources") or {}).get("requests", {}).get("cpu")
         )
-        free_millicores += 3900 - used
-    current = 2 * 300
-    missing = 40 * 300 - (free_millicores + current)
-    assert missing > 0
-    assert sum(doc["extra_nodes"].values()) == -(-missing // 3750)
+        fits_today += (3900 - used) // per_pod
+    missing_pods = 40 - 2 - fits_today
+    assert missing_pods > 0
+    per_new_node = 3750 // per_pod  # a new node's allocatable net of daemonset overhead
+    assert sum(doc["extra_nodes"].values()) == -(-missing_pods // per_new_node)
 
 
 def test_consolidation_and_fragmentation(sandbox, kai):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 CSV = Path(__file__).resolve().parents[2] / "examples" / "shop" / "metrics.csv"
-BASE_M, COST_M, REQUEST_M, TARGET = 40.0, 20.0, 300.0, 0.7
+BASE_M, COST_M, REQUEST_M, TARGET = 40.0, 20.0, 500.0, 0.7
 
 
 def last_friday_peak_rps(workload: str) -> float:
@@ -42,7 +42,7 @@ def test_scale_checkout_to_handle_friday_traffic(sandbox, kube, kai):
     assert plan["predicted_peak_rps"] >= plan["predicted_peak_rps_mean"]
 
     # per-replica capacity matches the generator's CPU model at 70 % of the 300m request
-    true_capacity = (TARGET * REQUEST_M - BASE_M) / COST_M  # 8.5 req/s
+    true_capacity = (TARGET * REQUEST_M - BASE_M) / COST_M  # 15.5 req/s
     assert abs(plan["rps_per_replica"] - true_capacity) / true_capacity < 0.1
 
     # the replica count, recomputed from the reported peak and the true capacity

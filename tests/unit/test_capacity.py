@@ -132,3 +132,24 @@ def test_plan_capacity_demo_checkout_needs_more_replicas_on_friday() -> None:
     assert plan.capacity.base_cpu_millicores == pytest.approx(40.0, rel=0.15)
     assert plan.peak_time.weekday() == 4 and 18 <= plan.peak_time.hour < 21
     assert plan.replicas >= 3
+
+
+def test_plan_capacity_counts_the_horizon_from_the_last_observation():
+    """A grid padded with NaN up to now must not shorten the forecast before the window."""
+    from datetime import UTC, datetime, timedelta
+
+    import numpy as np
+
+    from k8sgpt_py.advisors.capacity import plan_capacity
+    from k8sgpt_py.advisors.timephrase import parse_time_phrase
+
+    now = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)  # Thursday
+    ts = np.arange((now - timedelta(days=21)).timestamp(), now.timestamp(), 300.0)
+    hours = (ts % 86400) / 3600
+    rps = 10 + 8 * np.sin((hours - 6) / 24 * 2 * np.pi).clip(0)
+    rps[ts > (now - timedelta(days=3)).timestamp()] = np.nan  # data stopped on Monday
+    replicas = np.full(ts.size, 2.0)
+    cpu = replicas * 40 + 20 * rps
+    window = parse_time_phrase("Friday", now=now)
+    plan = plan_capacity(ts, rps, cpu, replicas, cpu_request_millicores=500, window=window, now=now)
+    assert window.start <= plan.peak_time < window.end
