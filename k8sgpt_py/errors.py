@@ -58,6 +58,7 @@ class ClusterUnavailable(KaiError):
     """The API server cannot be reached or refused our credentials."""
 
     exit_code = ExitCode.CLUSTER
+    timed_out: bool = False  # sent, but no answer in time: the server may still act on it
 
 
 class ModelUnavailable(KaiError):

@@ -51,6 +51,7 @@ class Change:
     error: str | None = None
     audit_id: str | None = None
     note: str | None = None
+    outcome_unknown: bool = False
     result: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -76,6 +77,8 @@ class Change:
             out["audit_id"] = self.audit_id
         if self.note:
             out["note"] = self.note
+        if self.outcome_unknown:
+            out["outcome"] = "unknown"
         return dict(redact(out))
 
 
@@ -214,7 +217,7 @@ def apply(
             change.applied = True
         except ClusterUnavailable as exc:  # no answer: the write may or may not have landed
             change.error = exc.message
-            _settle_unknown_outcome(cluster, change)
+            _settle_unknown_outcome(cluster, change, wait_seconds=_settle_time(cluster, exc))
         except KaiError as exc:
             change.error = exc.message
             conflict = isinstance(exc, Conflict)
@@ -236,8 +239,48 @@ def apply(
             )
 
 
-def _settle_unknown_outcome(cluster: Cluster, change: Change) -> None:
-    """After a lost answer, re-read the object: did the change land? Never re-send it."""
+SETTLE_POLL_SECONDS = 0.5
+
+
+def _settle_time(cluster: Cluster, exc: ClusterUnavailable) -> float:
+    """How long to keep re-reading: a timed-out write may still be carried out."""
+    return min(2 * cluster.timeout_seconds, 10.0) if exc.timed_out else 0.0
+
+
+def _settle_unknown_outcome(cluster: Cluster, change: Change, *, wait_seconds: float) -> None:
+    """After a lost answer, re-read the object (for a while after a timeout): did it land?
+
+    The change is never re-sent. If it has not landed when kai stops looking and the request
+    timed out, the outcome is recorded as unknown rather than as "not applied".
+    """
+    import time
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        landed, live = _landed(cluster, change)
+        if landed is None:
+            change.error = f"{change.error}; outcome unknown (the object could not be re-read)"
+            change.outcome_unknown = True
+            return
+        if landed:
+            change.applied, change.result, change.error = True, live, None
+            change.note = "the answer was lost, but re-reading the object shows the change landed"
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(SETTLE_POLL_SECONDS)
+    if wait_seconds:
+        change.outcome_unknown = True
+        change.error = (
+            f"{change.error}; not visible when re-read {wait_seconds:g} s later, but a request "
+            "that timed out may still be carried out: check the object before retrying"
+        )
+    else:
+        change.error = f"{change.error}; re-reading the object shows it was not applied"
+
+
+def _landed(cluster: Cluster, change: Change) -> tuple[bool | None, dict[str, Any] | None]:
+    """(did the change land, the live object); (None, None) when it cannot be read."""
     from k8sgpt_py.changes.diff import comparable
 
     t = change.proposal.target
@@ -246,19 +289,11 @@ def _settle_unknown_outcome(cluster: Cluster, change: Change) -> None:
     except NotFound:
         live = None
     except KaiError:
-        change.error = f"{change.error}; outcome unknown (the object could not be re-read)"
-        return
-    expected = change.after
+        return None, None
     if change.proposal.action in ("delete", "evict"):
-        landed = live is None
-    else:
-        landed = live is not None and _spec_of(comparable(live)) == _spec_of(comparable(expected))
-    if landed:
-        change.applied, change.result = True, live
-        change.error = None
-        change.note = "the answer was lost, but re-reading the object shows the change landed"
-    else:
-        change.error = f"{change.error}; re-reading the object shows it was not applied"
+        return live is None, live
+    expected = _spec_of(comparable(change.after))
+    return live is not None and _spec_of(comparable(live)) == expected, live
 
 
 def _spec_of(obj: dict[str, Any] | None) -> Any:
@@ -288,4 +323,5 @@ def _record(
         "applied": change.applied,
         "error": change.error,
         **({"note": change.note} if change.note else {}),
+        **({"outcome": "unknown"} if change.outcome_unknown else {}),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 import typer
@@ -63,36 +62,63 @@ def _print_status(app_ctx: AppContext, info: dict[str, object]) -> None:
         err.print("sandbox is not running (start it with `kai sandbox up`)", highlight=False)
 
 
-DEMO_STEPS = (
-    ("What is running in the shop namespace?", "list pods in shop"),
-    ("Fuzzy names: 'checkout' finds deployment shop/checkoutservice.", "describe checkout"),
-    ("A change: kai shows the server-side dry-run diff before applying.", "scale checkout to 5"),
-    ("Roll paymentservice back to its previous revision.", "roll back paymentservice"),
-    ("Why is the worker in staging crashing? Read its previous logs.", "previous logs of worker"),
+DEMO_STEPS: tuple[tuple[str, list[str]], ...] = (
+    ("What is running in the shop namespace?", ["list pods in shop"]),
+    ("Scan staging with every analyzer (no model needed).", ["-n", "staging", "scan"]),
+    ("Why is the worker crashing? Evidence, root cause and fix.", ["explain", "worker"]),
+    ("And the pending bigjob? The placement advisor does the maths.", ["explain", "bigjob"]),
+    (
+        "Capacity from the forecast: the server-side dry-run diff comes first.",
+        ["--yes", "scale checkout to handle Friday traffic"],
+    ),
+    (
+        "Would 40 checkout replicas fit? If not, how many nodes to add?",
+        ["advise", "placement", "--what-if", "checkout=40"],
+    ),
+    ("Anything unusual in the metrics? (a memory leak was injected)", ["-n", "shop", "anomalies"]),
+    ("Roll paymentservice back to its previous revision.", ["--yes", "roll back paymentservice"]),
+    ("Every change is audited...", ["history"]),
+    ("...and can be undone (shown as a diff first).", ["--yes", "undo"]),
 )
 
 
 def demo(ctx: typer.Context) -> None:
-    """Run the headline requests against a fresh sandbox and explain each."""
-    from k8sgpt_py.cli.ask import run_request
-    from k8sgpt_py.cli.history import run_undo
-    from k8sgpt_py.render.text import heading, plain
+    """Run the headline commands against one fresh sandbox, explaining each."""
+    import os
+    import tempfile
+    from pathlib import Path
 
-    app_ctx: AppContext = dataclasses.replace(ctx.obj, use_sandbox=True, assume_yes=True)
-    ctx.call_on_close(app_ctx.close)
+    from k8sgpt_py.cli import _command_names, _globals, app, report_error
+    from k8sgpt_py.errors import KaiError
+    from k8sgpt_py.render.text import heading, plain
+    from k8sgpt_py.sandbox import Sandbox
+
+    app_ctx: AppContext = ctx.obj
     out = app_ctx.terminal.out()
-    plain(out, "kai demo: a throwaway sandbox cluster on 127.0.0.1, changes auto-confirmed.")
-    for why, request in DEMO_STEPS:
-        out.print()
-        plain(out, f"» {why}", style="bold magenta")
-        heading(out, f'kai "{request}"')
-        run_request(app_ctx, request)
-    out.print()
-    plain(out, "Undo the last change from the audit log:", style="bold magenta")
-    run_undo(app_ctx, None)
+    commands = _command_names()
+    plain(out, "kai demo: a throwaway sandbox cluster on 127.0.0.1; changes are auto-confirmed.")
+    saved_state = os.environ.get("XDG_STATE_HOME")
+    with tempfile.TemporaryDirectory(prefix="kai-demo-") as tmp, Sandbox() as box:
+        kubeconfig = str(box.write_kubeconfig(Path(tmp) / "kubeconfig"))
+        os.environ["XDG_STATE_HOME"] = tmp  # the tour's audit log is not the user's
+        try:
+            for why, argv in DEMO_STEPS:
+                out.print()
+                plain(out, f"» {why}", style="bold magenta")
+                heading(out, "kai " + " ".join(f'"{a}"' if " " in a else a for a in argv))
+                args = _globals.rewrite_argv(["--kubeconfig", kubeconfig, *argv], commands)
+                try:
+                    app(args=args, prog_name="kai", standalone_mode=False)
+                except KaiError as exc:
+                    report_error(exc.message, exc.hint)
+        finally:
+            if saved_state is None:
+                os.environ.pop("XDG_STATE_HOME", None)
+            else:
+                os.environ["XDG_STATE_HOME"] = saved_state
     out.print()
     plain(
         out,
-        "Next: `kai sandbox up` for a sandbox that kubectl can use too, then "
-        'kai "scale cart to 3", `kai history`, `kai undo`.',
+        "Next: `kai sandbox up` for a sandbox that kubectl can use too; "
+        "set KAI_MODEL (and OPENAI_API_KEY or KAI_BASE_URL) to plan with an LLM.",
     )

@@ -209,11 +209,18 @@ class Cluster:
             ) from exc
 
     def _unreachable(self, exc: BaseException) -> ClusterUnavailable:
+        import urllib3
+
         reason = str(getattr(exc, "reason", "") or exc).splitlines()[0][:200]
-        return ClusterUnavailable(
+        error = ClusterUnavailable(
             f'cannot reach cluster "{self.target.context}" ({self.target.server}): {reason}',
             hint="check `kubectl config current-context` or pass --context",
         )
+        # A timed-out request reached the server and may still be carried out there.
+        error.timed_out = isinstance(
+            getattr(exc, "reason", exc), urllib3.exceptions.TimeoutError | TimeoutError
+        ) or isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError)
+        return error
 
     # -- verbs -------------------------------------------------------------------------------
 

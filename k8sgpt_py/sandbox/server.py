@@ -169,7 +169,7 @@ def _convert(
 
 
 async def _read_body(request: web.Request) -> Any:
-    if not request.can_read_body:
+    if not request.body_exists:  # (can_read_body turns false once it has been read)
         return None
     raw = await request.read()
     if not raw.strip():
@@ -322,6 +322,7 @@ async def _apply_fault(request: web.Request, faults: FaultSet) -> web.StreamResp
     if fault is None:
         return None
     if fault.delay_seconds:
+        await request.read()  # a slow server has the whole request: it still acts on it
         await asyncio.sleep(fault.delay_seconds)
     if fault.drop:
         if request.transport is not None:

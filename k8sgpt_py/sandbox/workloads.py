@@ -31,19 +31,13 @@ def template_hash(template: Obj) -> str:
     return short_hash(json.dumps(clean, sort_keys=True), 10)
 
 
-_HASH_CACHE: dict[tuple[str, str], str] = {}
-
-
 def owner_template_hash(owner: Obj) -> str:
-    """:func:`template_hash` of a stored workload, cached by uid and resourceVersion."""
-    meta = owner["metadata"]
-    key = (str(meta.get("uid")), str(meta.get("resourceVersion")))
-    digest = _HASH_CACHE.get(key)
-    if digest is None:
-        if len(_HASH_CACHE) > 4096:
-            _HASH_CACHE.clear()
-        digest = _HASH_CACHE[key] = template_hash(owner["spec"]["template"])
-    return digest
+    """:func:`template_hash` of a stored workload's pod template.
+
+    Not cached across calls: uids and resourceVersions repeat between sandboxes (the seed is
+    deterministic), so a process-wide cache keyed by them mixed up different sandboxes.
+    """
+    return template_hash(owner["spec"]["template"])
 
 
 def rs_hash(rs: Obj) -> str:

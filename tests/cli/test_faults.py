@@ -184,3 +184,31 @@ def test_a_crowd_of_writers_never_corrupts_the_audit_or_lies(sandbox, kube):
     records = audit()  # every line parses: flock keeps writers from interleaving
     assert len([r for r in records if r["applied"]]) == [c for c, _ in results].count(0)
     assert_audit_truthful(kube)
+
+
+def test_a_timed_out_write_that_lands_late_is_reported_as_applied(sandbox, kube, kai, monkeypatch):
+    monkeypatch.setenv("KAI_TIMEOUT", "1")
+    sandbox.inject_fault(path=DEPLOY, method="PATCH", delay_seconds=1.5, count=1, real_only=True)
+    result = kai("-o", "json", "--yes", "scale checkout to 4")
+    assert result.exit_code == 0, result.stderr
+    (change,) = result.json()["changes"]
+    assert (
+        change["applied"] is True
+        and "re-reading the object shows the change landed" in change["note"]
+    )
+    assert replicas(kube) == 4
+    assert audit()[0]["applied"] is True
+
+
+def test_a_timed_out_write_still_in_flight_is_recorded_as_unknown(sandbox, kube, kai, monkeypatch):
+    import time
+
+    monkeypatch.setenv("KAI_TIMEOUT", "1")
+    sandbox.inject_fault(path=DEPLOY, method="PATCH", delay_seconds=4.0, count=1, real_only=True)
+    result = kai("--yes", "scale checkout to 4")
+    assert result.exit_code == 1
+    assert "may still be carried out" in result.stderr
+    (record,) = audit()
+    assert record["applied"] is False and record["outcome"] == "unknown"
+    time.sleep(2.5)  # the server finishes the request it was sent
+    assert replicas(kube) == 4  # which is why kai said "unknown", not "not applied"

@@ -38,3 +38,18 @@ def test_sandbox_state_survives_a_restart(background, kai, monkeypatch):
 def test_sandbox_status_when_down(kai):
     result = kai("sandbox", "status")
     assert result.exit_code == 0 and "not running" in result.stderr
+
+
+def test_demo_tour_runs_every_step_and_leaves_no_history(kai):
+    result = kai("demo")
+    assert result.exit_code == 0, result.stderr
+    assert "kai: error" not in result.stderr
+    for words in (
+        "Root cause (critical): CrashLoopBackOff",
+        "no node can ever hold it",
+        "for Friday",
+        "rose to 3.0x",
+        "applied: undo",
+    ):
+        assert words in result.stdout
+    assert kai("-o", "json", "history").json()["records"] == []  # the tour's audit was its own

@@ -136,7 +136,7 @@ def test_kubectl_patch_strategic_and_merge(sandbox):
     )
     deployment = get_json(sandbox, "deploy", "checkoutservice", "-n", "shop")
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["resources"]["limits"] == {"cpu": "500m", "memory": "300Mi"}
+    assert container["resources"]["limits"] == {"cpu": "1", "memory": "300Mi"}
     assert container["image"] == "registry.kai.dev/shop/checkoutservice:v0.10.1"
     assert deployment["metadata"]["labels"]["team"] == "payments"
     assert deployment["spec"]["replicas"] == 4

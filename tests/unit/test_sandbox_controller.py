@@ -302,7 +302,7 @@ def test_sandbox_scaling_checkout_to_40_does_not_fit(apps, core):
     pods = core.list_namespaced_pod("shop", label_selector="app=checkoutservice").items
     pending = [p for p in pods if p.status.phase == "Pending"]
     assert len(pods) == 40
-    assert 5 <= len(pending) <= 20
+    assert 15 <= len(pending) <= 30  # ~17 fit at 500m on the untainted nodes
     assert {p.spec.node_name for p in pods if p.spec.node_name} == {"node-a", "node-b", "node-c"}
     message = pending[0].status.conditions[0].message
     assert message.startswith(
