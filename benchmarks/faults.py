@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
-import io
 import json
 import os
 import sys
@@ -23,6 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _kai import run_kai
 
 DEPLOY = r"/namespaces/shop/deployments/checkoutservice$"
 LIST = r"/apis/apps/v1/deployments$"
@@ -149,19 +151,6 @@ CASES = [
         env={"KAI_PROMETHEUS_URL": "GARBAGE"},
     ),
 ]
-
-
-def run_kai(args: list[str]) -> tuple[int, str]:
-    from k8sgpt_py.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, err.getvalue()
 
 
 def garbage_server() -> Any:

@@ -12,8 +12,6 @@ excluding model latency. Prints characters and messages sent per request (median
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import statistics
@@ -24,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _kai import run_kai  # noqa: E402
 from llm_server import ScriptedLLM, answer, call, tool_calls  # noqa: E402
 
 REQUESTS = [
@@ -79,19 +79,6 @@ REQUESTS = [
         ],
     ),
 ]
-
-
-def run_kai(args: list[str]) -> tuple[int, str]:
-    from k8sgpt_py.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, err.getvalue()
 
 
 def main() -> None:

@@ -15,7 +15,10 @@ def document(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def emit_data(doc: dict[str, Any], mode: OutputMode, out: TextIO) -> None:
-    """Write exactly one JSON or YAML document."""
+    """Write exactly one JSON or YAML document, credentials redacted (logs included)."""
+    from k8sgpt_py.redact import redact
+
+    doc = redact(doc)
     if mode == "json":
         out.write(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n")
     else:

@@ -86,3 +86,16 @@ def test_explain_with_a_model_proposes_the_fix_through_the_pipeline(
         "containers"
     ][0]
     assert {"name": "DATABASE_URL", "value": "postgres://db:5432/jobs"} in container["env"]
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_explain_with_a_model_on_each_broken_object(sandbox, kai, scripted_llm, monkeypatch, name):
+    reason, _ = BROKEN[name]
+    server = scripted_llm(answer(f"{name} is broken: {reason}."))
+    monkeypatch.setenv("KAI_MODEL", "scripted")
+    monkeypatch.setenv("KAI_BASE_URL", server.base_url)
+    doc = kai("-o", "json", "explain", name).json()
+    assert doc["planner"] == "llm" and doc["answer"] == f"{name} is broken: {reason}."
+    assert doc["findings"][0]["reason"] == reason
+    sent = server.requests[0]["messages"][-1]["content"]
+    assert reason in sent and "cluster_data" in sent  # the evidence, fenced as data

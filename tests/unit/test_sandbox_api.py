@@ -22,44 +22,8 @@ READ_ONLY = {
 }
 
 
-@pytest.fixture(scope="module")
-def shared_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One sandbox for the read-only tests of this module (they must not change it)."""
-    from k8sgpt_py.sandbox import Sandbox
-
-    with Sandbox() as box:
-        yield box.write_kubeconfig(tmp_path_factory.mktemp("shared") / "kubeconfig")
-
-
-@pytest.fixture
-def kube(request: pytest.FixtureRequest) -> Any:
-    from kubernetes import config
-
-    if request.node.originalname in READ_ONLY:
-        path = request.getfixturevalue("shared_kubeconfig")
-    else:
-        path = request.getfixturevalue("sandbox").kubeconfig
-    client = config.new_client_from_config(config_file=str(path))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def core(kube: Any) -> Any:
-    from kubernetes import client
-
-    return client.CoreV1Api(kube)
-
-
-@pytest.fixture
-def apps(kube: Any) -> Any:
-    from kubernetes import client
-
-    return client.AppsV1Api(kube)
-
-
 def _raw(
-    kube: Any,
+    api_client: Any,
     path: str,
     method: str = "GET",
     *,
@@ -72,10 +36,10 @@ def _raw(
         "Content-Type": "application/json",
         **(header_params or {}),
     }
-    request = kube.param_serialize(
+    request = api_client.param_serialize(
         method, path, header_params=headers, body=body, auth_settings=["BearerToken"]
     )
-    response = kube.call_api(*request)
+    response = api_client.call_api(*request)
     text = response.read().decode()
     return response.status, json.loads(text) if text.startswith("{") else text
 
@@ -87,13 +51,14 @@ def _api_error(exc_info: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- discovery
 
 
-def test_sandbox_discovery_lists_groups_and_resources(kube):
+def test_sandbox_discovery_lists_groups_and_resources(api_client):
     from kubernetes import client
 
-    versions = client.CoreApi(kube).get_api_versions()
+    versions = client.CoreApi(api_client).get_api_versions()
     assert versions.versions == ["v1"]
     groups = {
-        g.name: g.preferred_version.version for g in client.ApisApi(kube).get_api_versions().groups
+        g.name: g.preferred_version.version
+        for g in client.ApisApi(api_client).get_api_versions().groups
     }
     assert groups["apps"] == "v1"
     assert groups["autoscaling"] == "v2"
@@ -105,7 +70,7 @@ def test_sandbox_discovery_lists_groups_and_resources(kube):
         "authorization.k8s.io",
         "admissionregistration.k8s.io",
     } <= set(groups)
-    names = {r.name for r in client.AppsV1Api(kube).get_api_resources().resources}
+    names = {r.name for r in client.AppsV1Api(api_client).get_api_resources().resources}
     assert {
         "deployments",
         "deployments/scale",
@@ -113,7 +78,7 @@ def test_sandbox_discovery_lists_groups_and_resources(kube):
         "statefulsets",
         "daemonsets",
     } <= names
-    core_names = {r.name for r in client.CoreV1Api(kube).get_api_resources().resources}
+    core_names = {r.name for r in client.CoreV1Api(api_client).get_api_resources().resources}
     assert {
         "pods",
         "pods/log",
@@ -123,11 +88,11 @@ def test_sandbox_discovery_lists_groups_and_resources(kube):
         "events",
         "secrets",
     } <= core_names
-    assert client.VersionApi(kube).get_code().git_version == "v1.32.0-kai-sandbox"
+    assert client.VersionApi(api_client).get_code().git_version == "v1.32.0-kai-sandbox"
 
 
-def test_sandbox_unknown_path_is_a_404_status(kube):
-    status, body = _raw(kube, "/apis/nothing.example.com/v1/widgets")
+def test_sandbox_unknown_path_is_a_404_status(api_client):
+    status, body = _raw(api_client, "/apis/nothing.example.com/v1/widgets")
     assert status == 404
     assert body["kind"] == "Status" and body["reason"] == "NotFound"
 
@@ -186,7 +151,7 @@ def test_sandbox_get_missing_object_is_404_with_real_message(apps):
     assert body["reason"] == "NotFound" and body["status"] == "Failure"
 
 
-def test_sandbox_demo_cluster_has_expected_objects(core, apps, kube):
+def test_sandbox_demo_cluster_has_expected_objects(core, apps, api_client):
     from kubernetes import client
 
     deployments = {
@@ -210,7 +175,7 @@ def test_sandbox_demo_cluster_has_expected_objects(core, apps, kube):
     assert (
         secret.data["api-key"] == "c2tfbGl2ZV9rYWlzYW5kYm94U0VDUkVUMTIz"
     )  # sk_live_kaisandboxSECRET123
-    hpa = client.AutoscalingV2Api(kube).read_namespaced_horizontal_pod_autoscaler(
+    hpa = client.AutoscalingV2Api(api_client).read_namespaced_horizontal_pod_autoscaler(
         "frontend", "shop"
     )
     assert (hpa.spec.min_replicas, hpa.spec.max_replicas) == (3, 10)
@@ -373,7 +338,7 @@ def test_sandbox_invalid_patch_is_422(apps, patch, message):
     assert apps.read_namespaced_deployment("frontend", "shop").spec.replicas == 3
 
 
-def test_sandbox_invalid_names_and_string_replicas(core, kube):
+def test_sandbox_invalid_names_and_string_replicas(core, api_client):
     from kubernetes.client.exceptions import ApiException
 
     with pytest.raises(ApiException) as exc_info:
@@ -381,7 +346,7 @@ def test_sandbox_invalid_names_and_string_replicas(core, kube):
     assert exc_info.value.status == 422
     assert "a lowercase RFC 1123 subdomain" in _api_error(exc_info)["message"]
     status, body = _raw(
-        kube,
+        api_client,
         "/apis/apps/v1/namespaces/shop/deployments/frontend",
         "PATCH",
         body={"spec": {"replicas": "three"}},
@@ -413,7 +378,7 @@ def test_sandbox_strategic_merge_patch_keeps_other_container_fields(apps):
     ]
 
 
-def test_sandbox_strategic_merge_delete_directive_over_http(kube, apps):
+def test_sandbox_strategic_merge_delete_directive_over_http(api_client, apps):
     patch = {
         "spec": {
             "template": {
@@ -426,7 +391,7 @@ def test_sandbox_strategic_merge_delete_directive_over_http(kube, apps):
         }
     }
     status, _ = _raw(
-        kube,
+        api_client,
         "/apis/apps/v1/namespaces/shop/deployments/checkoutservice",
         "PATCH",
         body=patch,
@@ -441,7 +406,7 @@ def test_sandbox_strategic_merge_delete_directive_over_http(kube, apps):
     assert [e.name for e in env] == ["PAYMENT_SERVICE_ADDR", "EMAIL_SERVICE_ADDR"]
 
 
-def test_sandbox_merge_patch_replaces_lists(kube, apps):
+def test_sandbox_merge_patch_replaces_lists(api_client, apps):
     patch = {
         "spec": {
             "template": {
@@ -450,7 +415,7 @@ def test_sandbox_merge_patch_replaces_lists(kube, apps):
         }
     }
     status, body = _raw(
-        kube,
+        api_client,
         "/apis/apps/v1/namespaces/shop/deployments/emailservice",
         "PATCH",
         body=patch,
@@ -532,9 +497,9 @@ def test_sandbox_dry_run_still_validates(apps):
 # ---------------------------------------------------------------- tables, metrics, logs
 
 
-def test_sandbox_table_output_for_pods_and_deployments(kube):
+def test_sandbox_table_output_for_pods_and_deployments(api_client):
     accept = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}
-    status, table = _raw(kube, "/api/v1/namespaces/staging/pods", header_params=accept)
+    status, table = _raw(api_client, "/api/v1/namespaces/staging/pods", header_params=accept)
     assert status == 200 and table["kind"] == "Table"
     assert [c["name"] for c in table["columnDefinitions"]][:5] == [
         "Name",
@@ -551,19 +516,19 @@ def test_sandbox_table_output_for_pods_and_deployments(kube):
         "worker": "CrashLoopBackOff",
     }
     _, table = _raw(
-        kube, "/apis/apps/v1/namespaces/shop/deployments/frontend", header_params=accept
+        api_client, "/apis/apps/v1/namespaces/shop/deployments/frontend", header_params=accept
     )
     assert table["rows"][0]["cells"][:4] == ["frontend", "3/3", 3, 3]
 
 
-def test_sandbox_metrics_are_deterministic(kube):
-    _, first = _raw(kube, "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")
-    _, second = _raw(kube, "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")
+def test_sandbox_metrics_are_deterministic(api_client):
+    _, first = _raw(api_client, "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")
+    _, second = _raw(api_client, "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")
     usage = {i["metadata"]["name"]: i["containers"][0]["usage"] for i in first["items"]}
     assert usage == {i["metadata"]["name"]: i["containers"][0]["usage"] for i in second["items"]}
     assert len(usage) == 13
     assert all(u["cpu"].endswith("n") and u["memory"].endswith("Ki") for u in usage.values())
-    _, nodes = _raw(kube, "/apis/metrics.k8s.io/v1beta1/nodes")
+    _, nodes = _raw(api_client, "/apis/metrics.k8s.io/v1beta1/nodes")
     assert sorted(n["metadata"]["name"] for n in nodes["items"]) == [
         "node-a",
         "node-b",
@@ -580,7 +545,7 @@ def test_sandbox_healthy_pod_logs_and_tail(core):
     assert core.read_namespaced_pod_log(pod, "shop", tail_lines=1).count("\n") == 1
 
 
-def test_sandbox_deleting_a_service_removes_its_endpoints(core, kube):
+def test_sandbox_deleting_a_service_removes_its_endpoints(core, api_client):
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
@@ -588,7 +553,7 @@ def test_sandbox_deleting_a_service_removes_its_endpoints(core, kube):
     with pytest.raises(ApiException) as exc_info:
         core.read_namespaced_endpoints("frontend", "shop")
     assert exc_info.value.status == 404
-    slices = client.DiscoveryV1Api(kube).list_namespaced_endpoint_slice(
+    slices = client.DiscoveryV1Api(api_client).list_namespaced_endpoint_slice(
         "shop", label_selector="kubernetes.io/service-name=frontend"
     )
     assert slices.items == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
-
 from k8sgpt_py.sandbox import Sandbox
 
 #: Tests that only read, so they share one sandbox per module.
@@ -22,42 +20,6 @@ READ_ONLY = {
     "test_sandbox_deployment_status_is_complete",
     "test_sandbox_daemonsets_cover_every_node",
 }
-
-
-@pytest.fixture(scope="module")
-def shared_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One sandbox for the read-only tests of this module (they must not change it)."""
-    from k8sgpt_py.sandbox import Sandbox
-
-    with Sandbox() as box:
-        yield box.write_kubeconfig(tmp_path_factory.mktemp("shared") / "kubeconfig")
-
-
-@pytest.fixture
-def kube(request: pytest.FixtureRequest) -> Any:
-    from kubernetes import config
-
-    if request.node.originalname in READ_ONLY:
-        path = request.getfixturevalue("shared_kubeconfig")
-    else:
-        path = request.getfixturevalue("sandbox").kubeconfig
-    client = config.new_client_from_config(config_file=str(path))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def core(kube: Any) -> Any:
-    from kubernetes import client
-
-    return client.CoreV1Api(kube)
-
-
-@pytest.fixture
-def apps(kube: Any) -> Any:
-    from kubernetes import client
-
-    return client.AppsV1Api(kube)
 
 
 def _only_pod(core: Any, namespace: str, app: str) -> Any:
@@ -135,10 +97,10 @@ def test_sandbox_legacy_api_service_has_no_endpoints(core):
     assert len(frontend.addresses) == 3 and frontend.ports[0].port == 8080
 
 
-def test_sandbox_endpoint_slices_follow_services(kube):
+def test_sandbox_endpoint_slices_follow_services(api_client):
     from kubernetes import client
 
-    discovery = client.DiscoveryV1Api(kube)
+    discovery = client.DiscoveryV1Api(api_client)
     (legacy,) = discovery.list_namespaced_endpoint_slice(
         "staging", label_selector="kubernetes.io/service-name=legacy-api"
     ).items
@@ -150,10 +112,10 @@ def test_sandbox_endpoint_slices_follow_services(kube):
     assert all(e.conditions.ready for e in frontend.endpoints)
 
 
-def test_sandbox_broken_deployments_report_progress_deadline(kube):
+def test_sandbox_broken_deployments_report_progress_deadline(api_client):
     from kubernetes import client
 
-    deployment = client.AppsV1Api(kube).read_namespaced_deployment("imagecheck", "staging")
+    deployment = client.AppsV1Api(api_client).read_namespaced_deployment("imagecheck", "staging")
     conditions = {c.type: (c.status, c.reason) for c in deployment.status.conditions}
     assert conditions == {
         "Available": ("False", "MinimumReplicasUnavailable"),
@@ -311,10 +273,10 @@ def test_sandbox_scaling_checkout_to_40_does_not_fit(apps, core):
     )
 
 
-def test_sandbox_daemonsets_cover_every_node(core, kube):
+def test_sandbox_daemonsets_cover_every_node(core, api_client):
     from kubernetes import client
 
-    ds = client.AppsV1Api(kube).read_namespaced_daemon_set("kube-proxy", "kube-system")
+    ds = client.AppsV1Api(api_client).read_namespaced_daemon_set("kube-proxy", "kube-system")
     assert (ds.status.desired_number_scheduled, ds.status.number_ready) == (4, 4)
     nodes = {
         p.spec.node_name
@@ -361,10 +323,10 @@ def test_sandbox_seed_and_start_are_fast():
     assert elapsed < 3.0  # ~0.2 s on an idle machine; generous for a loaded CI box
 
 
-def test_sandbox_job_pods_complete(kube, core):
+def test_sandbox_job_pods_complete(api_client, core):
     from kubernetes import client
 
-    batch = client.BatchV1Api(kube)
+    batch = client.BatchV1Api(api_client)
     job = {
         "apiVersion": "batch/v1",
         "kind": "Job",
