@@ -169,7 +169,8 @@ def summarize(path: str, seconds: float) -> None:
 
 
 def _print_a(rows: dict[str, list[tuple[bool, float, float, bool, bool, int]]], sec: float) -> None:
-    head = f"{'family':<24}{'n':>5}{'kai opt%':>10}{'proven%':>9}{'mean gap%':>10}"
+    head = f"{'family':<24}{'n':>5}{'kai opt%':>10}{f'opt<={sec:g}s%':>11}{'proven%':>9}"
+    head += f"{'mean gap%':>10}"
     head += f"{'mean s':>8}{'max s':>7}{'FFD opt%':>10}{'BFD opt%':>10}"
     print(f"\n(a) bin packing, time limit {sec:g} s per instance\n{head}")
     everything = [r for rs in rows.values() for r in rs]
@@ -177,6 +178,7 @@ def _print_a(rows: dict[str, list[tuple[bool, float, float, bool, bool, int]]], 
         n = len(rs)
         print(
             f"{fam:<24}{n:>5}{100 * sum(r[0] for r in rs) / n:>10.1f}"
+            f"{100 * sum(r[0] and r[2] <= sec for r in rs) / n:>11.1f}"
             f"{100 * sum(r[5] for r in rs) / n:>9.1f}"
             f"{100 * statistics.mean(r[1] for r in rs):>10.2f}"
             f"{statistics.mean(r[2] for r in rs):>8.2f}{max(r[2] for r in rs):>7.1f}"

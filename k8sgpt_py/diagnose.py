@@ -21,7 +21,7 @@ from k8sgpt_py.analyzers import (
     needed_kinds,
 )
 from k8sgpt_py.analyzers.pod_containers import wanted_logs
-from k8sgpt_py.cluster.kinds import kind_info
+from k8sgpt_py.cluster.kinds import lookup_kind
 from k8sgpt_py.cluster.kube import ApiError, Cluster
 from k8sgpt_py.cluster.resolve import Resolved
 from k8sgpt_py.errors import Forbidden, NotFound
@@ -40,7 +40,7 @@ def take_snapshot(
     fields_ = needed_kinds(only)
     lists: dict[str, Any] = {}
     for name in sorted(fields_ - {"logs"}):
-        info = kind_info(SNAPSHOT_KINDS[name])
+        info = lookup_kind(SNAPSHOT_KINDS[name])
         try:
             lists[name] = cluster.list(info, namespace if info.is_namespaced else None)
         except (NotFound, Forbidden, ApiError):

@@ -6,6 +6,7 @@ nothing about presentation, and the changes pipeline never learns which planner 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from k8sgpt_py.render.emit import document
 from k8sgpt_py.tools.base import ToolContext
 
 MAX_REQUEST_CHARS = 10_000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_CONFLICT_ROUNDS = 2
 
 
@@ -90,6 +92,7 @@ def clean_request(text: str) -> str:
         )
     if "\x00" in text:
         raise UsageError("request contains binary data (NUL bytes)")
+    text = _ANSI.sub("", text)  # pasted colour codes
     cleaned = "".join(
         ch if ch in "\t\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text
     )
@@ -165,27 +168,40 @@ def handle_request(
         outcome.changes = prepare(
             ctx.cluster, proposals, request=request, check_grounding=options.check_grounding
         )
-        ui.show_changes(outcome.changes)
-        if options.dry_run or not any(c.diff for c in outcome.changes):
-            return outcome
-        confirm(
-            outcome.changes,
-            assume_yes=options.assume_yes,
-            ask=ui.ask(),
-            context=ctx.cluster.target.context,
-        )
         meta = {"request": request, "planner": outcome.plan.planner, **outcome.meta}
         if outcome.plan.planner == "llm":
             from k8sgpt_py.planner.prompts import prompt_version
 
             meta |= {"usage": outcome.plan.usage, "prompt_version": prompt_version()}
-        _apply_with_conflicts(outcome, ctx=ctx, ui=ui, audit=audit, options=options, meta=meta)
+        _review_and_apply(outcome, ctx=ctx, ui=ui, audit=audit, options=options, meta=meta)
     except ApplyFailed as exc:
         outcome.error = exc
         _offer_rollback(outcome, ctx=ctx, ui=ui, audit=audit)
     except KaiError as exc:
         outcome.error = exc
     return outcome
+
+
+def _review_and_apply(
+    outcome: RequestOutcome,
+    *,
+    ctx: ToolContext,
+    ui: RequestUI,
+    audit: AuditLog,
+    options: RequestOptions,
+    meta: dict[str, Any],
+) -> None:
+    """Show the diffs; unless a dry run (or nothing would change), confirm and apply."""
+    ui.show_changes(outcome.changes)
+    if options.dry_run or not any(c.diff for c in outcome.changes):
+        return
+    confirm(
+        outcome.changes,
+        assume_yes=options.assume_yes,
+        ask=ui.ask(),
+        context=ctx.cluster.target.context,
+    )
+    _apply_with_conflicts(outcome, ctx=ctx, ui=ui, audit=audit, options=options, meta=meta)
 
 
 def _apply_with_conflicts(
@@ -280,17 +296,11 @@ def handle_undo(
         outcome.request = f"undo {record['id']} ({record.get('reason') or record.get('action')})"
         outcome.meta["undo_of"] = record["id"]
         outcome.changes = prepare(ctx.cluster, [proposal], request="", check_grounding=False)
-        ui.show_changes(outcome.changes)
-        if options.dry_run:
-            return outcome
-        confirm(
-            outcome.changes,
-            assume_yes=options.assume_yes,
-            ask=ui.ask(),
-            context=ctx.cluster.target.context,
-        )
         meta = {"request": outcome.request, "planner": "undo", "undo_of": record["id"]}
-        apply(ctx.cluster, outcome.changes, audit=audit, now=ctx.now, meta=meta)
+        undo_options = RequestOptions(
+            assume_yes=options.assume_yes, dry_run=options.dry_run, check_grounding=False
+        )
+        _review_and_apply(outcome, ctx=ctx, ui=ui, audit=audit, options=undo_options, meta=meta)
     except KaiError as exc:
         outcome.error = exc
     return outcome

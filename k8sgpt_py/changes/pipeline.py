@@ -16,7 +16,7 @@ from k8sgpt_py.changes import guardrails
 from k8sgpt_py.changes.audit import AuditLog, new_id
 from k8sgpt_py.changes.diff import unified
 from k8sgpt_py.changes.proposal import Proposal
-from k8sgpt_py.cluster.kinds import kind_info
+from k8sgpt_py.cluster.kinds import lookup_kind
 from k8sgpt_py.cluster.kube import ApiError, Cluster, Conflict
 from k8sgpt_py.errors import (
     ApplyFailed,
@@ -112,7 +112,7 @@ def _check_rbac(
         cache[key] = cluster.can_i(verb, t.kind, t.namespace, subresource=sub)
     allowed, why = cache[key]
     if not allowed:
-        what = f"{verb} {kind_info(t.kind).plural}" + (f"/{sub}" if sub else "")
+        what = f"{verb} {lookup_kind(t.kind).plural}" + (f"/{sub}" if sub else "")
         where = f' in namespace "{t.namespace}"' if t.namespace else ""
         raise Forbidden(
             f"RBAC forbids {what}{where} for context {cluster.target.context}"

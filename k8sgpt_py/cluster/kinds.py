@@ -103,8 +103,3 @@ def lookup_kind(name: str) -> KindInfo:
         hint = f"did you mean {', '.join(close)}?" if close else "try pod, deploy, svc or node"
         raise NotFound(f'unknown resource type "{name}"', hint=hint)
     return info
-
-
-def kind_info(kind: str) -> KindInfo:
-    """The entry for an exact ``kind`` (``Deployment``)."""
-    return lookup_kind(kind)

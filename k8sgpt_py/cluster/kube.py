@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from k8sgpt_py.cluster.kinds import KindInfo, kind_info
+from k8sgpt_py.cluster.kinds import KindInfo, lookup_kind
 from k8sgpt_py.errors import (
     ClusterUnavailable,
     ConfigError,
@@ -226,7 +226,7 @@ class Cluster:
 
     def get(self, kind: str | KindInfo, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object as a dict; NotFound names kind, namespace and name."""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         try:
             obj: dict[str, Any] = self.request("GET", info.path(namespace, name))
         except NotFound as exc:
@@ -244,7 +244,7 @@ class Cluster:
         page_size: int = 500,
     ) -> Iterator[dict[str, Any]]:
         """Objects of a kind (``namespace`` None: all namespaces), page by page."""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         token: str | None = None
         while True:
             page = self.request(
@@ -282,7 +282,7 @@ class Cluster:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Patch one object; ``dry_run`` asks the server to validate without storing."""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         return dict(
             self.request(
                 "PATCH",
@@ -302,7 +302,7 @@ class Cluster:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Create an object."""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         query = {"dryRun": "All" if dry_run else None}
         return dict(self.request("POST", info.path(namespace), query=query, body=body))
 
@@ -310,7 +310,7 @@ class Cluster:
         self, kind: str | KindInfo, name: str, namespace: str | None, *, dry_run: bool = False
     ) -> dict[str, Any]:
         """Delete an object (foreground propagation is left to the server's default)."""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         query = {"dryRun": "All" if dry_run else None}
         return dict(self.request("DELETE", info.path(namespace, name), query=query))
 
@@ -323,7 +323,7 @@ class Cluster:
         }
         if dry_run:
             body["deleteOptions"] = {"dryRun": ["All"]}
-        path = kind_info("Pod").path(namespace, name) + "/eviction"
+        path = lookup_kind("Pod").path(namespace, name) + "/eviction"
         query = {"dryRun": "All" if dry_run else None}
         return dict(self.request("POST", path, query=query, body=body))
 
@@ -337,7 +337,7 @@ class Cluster:
         previous: bool = False,
     ) -> str:
         """Log text of one container."""
-        path = kind_info("Pod").path(namespace, pod) + "/log"
+        path = lookup_kind("Pod").path(namespace, pod) + "/log"
         query = {
             "container": container,
             "tailLines": tail_lines,
@@ -355,7 +355,7 @@ class Cluster:
         subresource: str | None = None,
     ) -> tuple[bool, str]:
         """SelfSubjectAccessReview: may the current user do ``verb`` on the resource?"""
-        info = kind if isinstance(kind, KindInfo) else kind_info(kind)
+        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
         attrs = {"verb": verb, "group": info.group, "resource": info.plural, "name": name}
         if info.is_namespaced:
             attrs["namespace"] = namespace

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from k8sgpt_py.cluster.kinds import kind_info
+from k8sgpt_py.cluster.kinds import lookup_kind
 from k8sgpt_py.cluster.kube import Cluster
 from k8sgpt_py.cluster.refs import ResourceRef
 from k8sgpt_py.errors import Ambiguous, NotFound
@@ -104,7 +104,7 @@ def _rank(c: Resolved, ref: ResourceRef, kinds: Sequence[str]) -> int:
 def _candidates(cluster: Cluster, ref: ResourceRef, kinds: Sequence[str]) -> list[Resolved]:
     out: list[Resolved] = []
     for kind in _kinds(ref, kinds):
-        info = kind_info(kind)
+        info = lookup_kind(kind)
         namespace = ref.namespace if info.is_namespaced else None
         for obj in cluster.iter_list(info, namespace):
             meta = obj.get("metadata") or {}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from k8sgpt_py.changes.proposal import ObjectRef
-from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, kind_info, lookup_kind
+from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, lookup_kind
 from k8sgpt_py.cluster.refs import ResourceRef, parse_ref
 from k8sgpt_py.cluster.resolve import Resolved, resolve
 from k8sgpt_py.tools.base import ToolContext
@@ -33,7 +33,7 @@ def find(
 
 def object_ref(resolved: Resolved) -> ObjectRef:
     """The proposal target for a resolved object."""
-    info = kind_info(resolved.kind)
+    info = lookup_kind(resolved.kind)
     return ObjectRef(info.api_version, info.kind, resolved.name, resolved.namespace)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, kind_info, lookup_kind
+from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, lookup_kind
 from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import (
     MAX_LIST_ITEMS,
@@ -175,7 +175,7 @@ def events_for(
     ctx: ToolContext, kind: str, name: str, namespace: str | None
 ) -> list[dict[str, Any]]:
     """Events about one object, oldest first, summarised."""
-    selector = f"involvedObject.name={name},involvedObject.kind={kind_info(kind).kind}"
+    selector = f"involvedObject.name={name},involvedObject.kind={lookup_kind(kind).kind}"
     events = ctx.cluster.list("Event", namespace, field_selector=selector)
     events.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
     return [summarize(e, ctx.now) for e in events[-50:]]
