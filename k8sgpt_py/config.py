@@ -27,6 +27,12 @@ def config_dir() -> Path:
     return Path(base) / "kai"
 
 
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/kai`` (default ``~/.cache/kai``): things kai can always rebuild."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kai"
+
+
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/kai`` (default ``~/.local/state/kai``): audit log, sandbox state."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")

@@ -131,8 +131,9 @@ def explain(
     """Gather the object, owners, events, logs, node, findings and metric anomalies."""
     from k8sgpt_py.tools.common import summarize
 
-    obj = found.obj
     namespace = found.namespace
+    owners = owner_chain(cluster, found.obj)
+    workload = _workload_name(found, owners)
     findings = root_cause_first(
         findings_for(
             scan(cluster, namespace=namespace, only=None, now=now),
@@ -142,18 +143,15 @@ def explain(
         )
     )
     pods, logs = pods_and_logs(cluster, found)
-    node = _node_of(cluster, pods)
-    events = _events(cluster, found, pods, now)
     result = Explanation(
         subject=str(found),
-        summary=summarize(obj, now),
-        owners=owner_chain(cluster, obj),
+        summary=summarize(found.obj, now),
+        owners=owners,
         findings=findings,
-        events=events,
+        events=_events(cluster, found, pods, now),
         logs=logs,
-        node=node,
+        node=_node_of(cluster, pods),
     )
-    workload = _workload_name(found, result.owners)
     if any(f.reason == "Unschedulable" for f in findings):
         from k8sgpt_py.placement_ops import pending_explanations
 
@@ -162,7 +160,7 @@ def explain(
             e.text for e in pending_explanations(cluster, namespace) if e.workload == key
         ]
     if metrics is not None and workload is not None:
-        result.extra["anomalies"] = _recent_anomalies(metrics, found.namespace, workload, now)
+        result.extra["anomalies"] = _recent_anomalies(metrics, namespace, workload, now)
     result.text = offline_explanation(result)
     return result
 

@@ -101,10 +101,12 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``kai`` console script."""
     from typer.exceptions import TyperException
 
-    args = _globals.rewrite_argv(list(sys.argv[1:] if argv is None else argv), _command_names())
+    command = typer.main.get_command(app)  # built once: names for argv rewriting, then run
+    names = set(getattr(command, "commands", {}))
+    args = _globals.rewrite_argv(list(sys.argv[1:] if argv is None else argv), names)
     debug = "--debug" in args
     try:
-        code = app(args=args, prog_name="kai", standalone_mode=False)
+        code = command.main(args=args, prog_name="kai", standalone_mode=False)
     except KaiError as exc:
         if debug:
             traceback.print_exc()
@@ -127,13 +129,6 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = int(ExitCode.INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _command_names() -> set[str]:
-    import typer.main
-
-    group = typer.main.get_group(app)
-    return set(group.commands)
 
 
 def report_error(message: str, hint: str | None) -> None:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from k8sgpt_py.config import Settings, state_dir
 from k8sgpt_py.render.console import Terminal
-from k8sgpt_py.render.emit import OutputMode
 
 if TYPE_CHECKING:
     from k8sgpt_py.changes.audit import AuditLog
     from k8sgpt_py.cluster.kube import Cluster
     from k8sgpt_py.metrics.base import MetricSource
     from k8sgpt_py.planner.llm import LlmSession
+    from k8sgpt_py.render.emit import OutputMode
     from k8sgpt_py.tools.base import ToolContext
 
 
@@ -91,10 +91,10 @@ class AppContext:
 
         source = history_source(self.settings, now=self.now)
         if source is None and cluster.target.context.startswith("kai-sandbox"):
+            from k8sgpt_py.demo import demo_dir
             from k8sgpt_py.metrics import CsvSource
-            from k8sgpt_py.sandbox import default_seed_dir
 
-            source = CsvSource(default_seed_dir() / "metrics.csv", now=self.now)
+            source = CsvSource(demo_dir() / "metrics.csv", now=self.now)
         return source
 
     def llm_session(self, ctx: ToolContext) -> LlmSession:

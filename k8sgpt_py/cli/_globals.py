@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from k8sgpt_py.cli._context import AppContext
-from k8sgpt_py.config import load
-from k8sgpt_py.errors import UsageError
-from k8sgpt_py.render.console import Terminal
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
 
 VALUE_OPTIONS = {
     "-o",
@@ -90,6 +89,11 @@ class GlobalFlags:
 
 def build(flags: GlobalFlags) -> AppContext:
     """Settings (flags > env > file > defaults) and terminal facts, once per process."""
+    from k8sgpt_py.cli._context import AppContext
+    from k8sgpt_py.config import load
+    from k8sgpt_py.errors import UsageError
+    from k8sgpt_py.render.console import Terminal
+
     if flags.output not in ("text", "json", "yaml"):
         raise UsageError(
             f"unknown output format {flags.output!r}", hint="use -o text, json or yaml"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from k8sgpt_py.cli._context import AppContext
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
+
 
 advise_app = typer.Typer(help="Will it fit, how many nodes, how to pack better.")
 

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from k8sgpt_py.cli._context import AppContext
-
 if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
     from k8sgpt_py.cli._ui import QuietUI, TextUI
     from k8sgpt_py.planner.plan import Plan
     from k8sgpt_py.request import PlannerFn

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from k8sgpt_py.cli._context import AppContext
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
+
 
 FAIL_ON = ("info", "warning", "critical")
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from k8sgpt_py.cli._context import AppContext
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
 
 
 def register(app: typer.Typer) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from k8sgpt_py.cli._context import AppContext
+if TYPE_CHECKING:
+    from k8sgpt_py.cli._context import AppContext
+
 
 sandbox_app = typer.Typer(help="A local sandbox cluster that kubectl and kai can both use.")
 
@@ -88,14 +90,17 @@ def demo(ctx: typer.Context) -> None:
     import tempfile
     from pathlib import Path
 
-    from k8sgpt_py.cli import _command_names, _globals, app, report_error
+    import typer.main
+
+    from k8sgpt_py.cli import _globals, app, report_error
     from k8sgpt_py.errors import KaiError
     from k8sgpt_py.render.text import heading, plain
     from k8sgpt_py.sandbox import Sandbox
 
     app_ctx: AppContext = ctx.obj
     out = app_ctx.terminal.out()
-    commands = _command_names()
+    command = typer.main.get_command(app)
+    commands = set(getattr(command, "commands", {}))
     plain(out, "kai demo: a throwaway sandbox cluster on 127.0.0.1; changes are auto-confirmed.")
     saved_state = os.environ.get("XDG_STATE_HOME")
     with tempfile.TemporaryDirectory(prefix="kai-demo-") as tmp, Sandbox() as box:
@@ -108,7 +113,7 @@ def demo(ctx: typer.Context) -> None:
                 heading(out, "kai " + " ".join(f'"{a}"' if " " in a else a for a in argv))
                 args = _globals.rewrite_argv(["--kubeconfig", kubeconfig, *argv], commands)
                 try:
-                    app(args=args, prog_name="kai", standalone_mode=False)
+                    command.main(args=args, prog_name="kai", standalone_mode=False)
                 except KaiError as exc:
                     report_error(exc.message, exc.hint)
         finally:

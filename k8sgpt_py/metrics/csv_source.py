@@ -11,6 +11,7 @@ import csv
 import functools
 import io
 import math
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ COLUMNS: dict[str, Metric] = {
     "restarts": "restarts",
 }
 _KEYS = ("timestamp", "namespace", "workload")
+_CACHE_FORMAT = 1  # bump when CsvTable changes shape
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,12 +154,35 @@ def _bad(origin: str, why: str) -> MetricsUnavailable:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
-    del mtime_ns, size  # part of the cache key only: a changed file is read again
+    """Parsed table for one file version, from memory, the disk cache, or the CSV itself."""
+    import hashlib
+    import pickle
+
+    from k8sgpt_py.config import cache_dir
+
+    key = hashlib.sha256(f"{path}|{mtime_ns}|{size}|{_CACHE_FORMAT}".encode()).hexdigest()[:20]
+    cached = cache_dir() / f"metrics-csv-{key}.pickle"
+    try:
+        with open(cached, "rb") as handle:
+            table = pickle.load(handle)  # our own cache file, written below
+        if isinstance(table, CsvTable):
+            return table
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _bad(path, str(exc)) from exc
-    return parse_text(text, origin=path)
+    table = parse_text(text, origin=path)
+    try:  # best effort: a read-only home only costs the parse next time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cached)
+    except OSError:
+        pass
+    return table
 
 
 def load_table(path: str | Path) -> CsvTable:

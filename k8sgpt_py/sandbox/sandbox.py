@@ -27,13 +27,10 @@ START_TIMEOUT_SECONDS = 10.0
 
 
 def default_seed_dir() -> Path:
-    """``<repo>/examples/shop`` in a checkout, else the copy packaged with k8sgpt_py."""
-    repo_copy = Path(__file__).resolve().parents[2] / "examples" / "shop"
-    if repo_copy.is_dir():
-        return repo_copy
-    from importlib.resources import files
+    """The demo cluster's manifests (see :func:`k8sgpt_py.demo.demo_dir`)."""
+    from k8sgpt_py.demo import demo_dir
 
-    return Path(str(files("k8sgpt_py") / "examples" / "shop"))
+    return demo_dir()
 
 
 class Sandbox:

@@ -284,3 +284,25 @@ def test_csv_source_refuses_absurd_point_counts(demo_csv: Path) -> None:
             "shop", "cart", "cpu", start=utc(2020, 1, 1), end=DATA_END, step_seconds=1
         )
     assert caught.value.hint == "use a larger step or a shorter window"
+
+
+def test_csv_table_is_cached_on_disk_and_rebuilt_when_the_file_changes(tmp_path, monkeypatch):
+    from k8sgpt_py.metrics import csv_source
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "m.csv"
+    header = (
+        "timestamp,namespace,workload,replicas,requests_per_second,cpu_millicores,memory_bytes\n"
+    )
+    path.write_text(header + "1000,shop,cart,2,1.0,10,100\n1300,shop,cart,2,2.0,20,200\n")
+    csv_source._load_cached.cache_clear()
+    first = csv_source.load_table(path)
+    cached = list((tmp_path / "cache" / "kai").glob("metrics-csv-*.pickle"))
+    assert len(cached) == 1
+    csv_source._load_cached.cache_clear()
+    again = csv_source.load_table(path)  # from the disk cache
+    assert again.workloads.keys() == first.workloads.keys()
+    assert again.last_timestamp == first.last_timestamp == 1300
+    path.write_text(header + "1000,shop,cart,2,1.0,10,100\n1600,shop,cart,2,3.0,30,300\n")
+    csv_source._load_cached.cache_clear()
+    assert csv_source.load_table(path).last_timestamp == 1600  # a changed file is re-read
