@@ -7,7 +7,6 @@ hint) and the documented exit code. Global options may stand before or after the
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import Annotated
 
 import typer
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         code = command.main(args=args, prog_name="kai", standalone_mode=False)
     except KaiError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         report_error(exc.message, exc.hint)
         code = int(exc.exit_code)
     except typer.Abort:
@@ -123,12 +122,18 @@ def main(argv: list[str] | None = None) -> None:
         code = int(ExitCode.USAGE)
     except Exception as exc:  # the error boundary
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         report_error(
             f"internal error: {type(exc).__name__}: {exc}", "re-run with --debug and report it"
         )
         code = int(ExitCode.INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _print_traceback() -> None:
+    import traceback  # only for --debug: kept off the start-up path
+
+    traceback.print_exc()
 
 
 def report_error(message: str, hint: str | None) -> None:
