@@ -91,10 +91,18 @@ CASES = [
         fault(path=DEPLOY, method="PATCH", drop=True, count=1, real_only=True),
     ),
     Case(
-        "write: timeout at apply",
+        "write: timeout, lands in 1.5 s",
         ["--yes", "scale checkout to 4"],
-        fault(path=DEPLOY, method="PATCH", delay_seconds=3.0, count=1, real_only=True),
+        fault(path=DEPLOY, method="PATCH", delay_seconds=1.5, count=1, real_only=True),
         env={"KAI_TIMEOUT": "1"},
+        settle_seconds=0.5,
+    ),
+    Case(
+        "write: timeout, lands in 4 s",
+        ["--yes", "scale checkout to 4"],
+        fault(path=DEPLOY, method="PATCH", delay_seconds=4.0, count=1, real_only=True),
+        env={"KAI_TIMEOUT": "1"},
+        settle_seconds=2.5,
     ),
     Case(
         "write: 409 once (re-diffed)",
