@@ -125,3 +125,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(no_kubectl)
         if "live_llm" in item.keywords and not os.environ.get("KAI_LIVE_MODEL"):
             item.add_marker(no_live)
+
+
+@pytest.fixture
+def pod_with_logs(kube: Any) -> Any:
+    """Factory: a staging pod whose container logs the given text (the sandbox's kubelet)."""
+
+    def create(name: str, text: str, namespace: str = "staging") -> dict[str, Any]:
+        return kube.create(
+            "Pod",
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {
+                    "name": name,
+                    "namespace": namespace,
+                    "annotations": {"sandbox.kai.dev/logs": text},
+                },
+                "spec": {
+                    "containers": [{"name": "app", "image": "docker.io/library/busybox:1.36"}]
+                },
+            },
+            namespace,
+        )
+
+    return create

@@ -279,22 +279,9 @@ def test_missing_kubeconfig_exits_3(tmp_path, kai):
     assert result.exit_code == 3 and "no kubeconfig" in result.stderr
 
 
-def test_credentials_in_logs_are_redacted_in_json_and_text(sandbox, kube, kai):
+def test_credentials_in_logs_are_redacted_in_json_and_text(sandbox, kai, pod_with_logs):
     leaky = "connecting with password=hunter2 and Authorization: Bearer abcdefghijklmnop123"
-    kube.create(
-        "Pod",
-        {
-            "apiVersion": "v1",
-            "kind": "Pod",
-            "metadata": {
-                "name": "leaky",
-                "namespace": "staging",
-                "annotations": {"sandbox.kai.dev/logs": leaky},
-            },
-            "spec": {"containers": [{"name": "app", "image": "docker.io/library/busybox:1.36"}]},
-        },
-        "staging",
-    )
+    pod_with_logs("leaky", leaky)
     for args in (("-o", "json"), ("-o", "yaml"), ()):
         result = kai(*args, "logs of leaky -n staging")
         assert result.exit_code == 0, result.stderr
