@@ -2,7 +2,8 @@
 
 Every file of the shared NAB folders is scored point by point: the detector is fitted on
 the file's probationary period (the first 15 %, which NAB does not score) and then each
-later point is scored with :meth:`AnomalyDetector.score_point`, which sees only the past.
+later point is scored in time order, seeing only the past (:meth:`AnomalyDetector.score`:
+the scores :meth:`AnomalyDetector.score_point` gives one point at a time).
 The threshold is optimised over the whole run per profile, as NAB does, then every file
 is scored at that threshold and the scores are normalised (null detector 0, perfect 100).
 
@@ -81,7 +82,7 @@ def read_series(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run_detector(times: np.ndarray, values: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    """Fit on the probationary rows, then stream the rest through score_point."""
+    """Fit on the probationary rows, then score the rest in time order (streaming)."""
     probation = math.ceil(nab.probationary_length(len(times)))
     detector = AnomalyDetector(
         season_steps=seasons_in_steps(step_seconds(times[:probation])),
@@ -91,8 +92,7 @@ def run_detector(times: np.ndarray, values: np.ndarray, args: argparse.Namespace
     )
     detector.fit(times[:probation], {"value": values[:probation]})
     scores = np.zeros(len(times))
-    for i in range(probation, len(times)):
-        scores[i] = detector.score_point(float(times[i]), {"value": float(values[i])})
+    scores[probation:] = detector.score(times[probation:], {"value": values[probation:]})
     return scores
 
 

@@ -79,10 +79,16 @@ def find_anomalies(
     found: list[WorkloadAnomaly] = []
     for ns, name in targets:
         timestamps, metrics = history(source, ns, name, start=start, end=now)
-        if timestamps is None or not metrics:
+        if timestamps is None:
             continue
-        # Judge the last `since` of the history there is (it may end before now).
-        end = min(now.timestamp(), _last_time(timestamps, metrics))
+        # Judge the last `since` of the history there is: sources pad the grid up to now
+        # with NaN, and those rows carry nothing to score.
+        rows = max(observed_length(values) for values in metrics.values())
+        if rows == 0:
+            continue
+        timestamps = timestamps[:rows]
+        metrics = {metric: values[:rows] for metric, values in metrics.items()}
+        end = float(timestamps[-1])
         try:
             anomalies = detect(
                 timestamps, metrics, since=end - since.total_seconds(), use_mixture=thorough
@@ -185,15 +191,6 @@ def forecast_workload(
     ts, values = series.timestamps[:end], series.values[:end]
     result = forecast(ts, values, horizon.total_seconds())
     return WorkloadForecast(namespace, workload, metric, series.unit, ts, values, result)
-
-
-def _last_time(timestamps: Any, metrics: dict[str, Any]) -> float:
-    import numpy as np
-
-    present = np.zeros(len(timestamps), dtype=bool)
-    for values in metrics.values():
-        present |= np.isfinite(values)
-    return float(timestamps[present][-1]) if present.any() else float(timestamps[-1])
 
 
 def _iso(seconds: float) -> str:

@@ -19,8 +19,8 @@ scoring >= 0.5 are anomalous.
 
 Scoring is streaming: :meth:`AnomalyDetector.score_point` scores one point using only the
 past and then learns from it (seasons are re-chosen every ``refit_steps`` points and the
-mixture refitted when the history has grown by half); :meth:`AnomalyDetector.score` loops
-over it. For live alerting two options help: ``calibration_quantile`` (divide each test's
+mixture refitted when the history has grown by half); :meth:`AnomalyDetector.score` gives
+the same scores for many points, computed a refit period at a time. For live alerting two options help: ``calibration_quantile`` (divide each test's
 severity by what it usually reaches on this series) and ``novelty_steps`` (report only new
 maxima, one alert per episode); the NAB benchmark uses both.
 
@@ -230,23 +230,61 @@ class AnomalyDetector:
 
     def score_point_detail(self, timestamp: float, values: Mapping[str, float]) -> PointScore:
         """Like :meth:`score_point` but with the per-metric explanation."""
+        columns = {name: np.array([value], dtype=float) for name, value in values.items()}
+        return self._score_chunk(np.array([timestamp], dtype=float), columns)[0]
+
+    def score(self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Score points in time order; the same as :meth:`score_point` on each, but faster."""
+        return np.array([d.score for d in self.score_detail(timestamps, metrics)])
+
+    def score_detail(
+        self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]
+    ) -> list[PointScore]:
+        """Like :meth:`score` but with the per-point explanation.
+
+        Points are scored a refit period at a time (the model only changes between those).
+        """
+        times = np.asarray(timestamps, dtype=float)
+        columns = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
+        details: list[PointScore] = []
+        start = 0
+        while start < times.size:
+            stop = times.size
+            if self.refit_steps > 0:
+                stop = min(stop, start + self.refit_steps - self._since_refit)
+            chunk = {name: values[start:stop] for name, values in columns.items()}
+            details += self._score_chunk(times[start:stop], chunk)
+            start = stop
+        return details
+
+    def _score_chunk(
+        self, times: np.ndarray, columns: Mapping[str, np.ndarray]
+    ) -> list[PointScore]:
+        """Score points no refit falls between, then learn from them."""
         if not self.metric_names:
             raise ValueError("AnomalyDetector.fit() must be called before scoring")
-        metric_scores: dict[str, MetricScore] = {}
+        metric_scores: list[dict[str, MetricScore]] = [{} for _ in range(times.size)]
         for name, scorer in self._scorers.items():
-            value = values.get(name)
-            if value is not None and not math.isnan(value):
-                metric_scores[name] = scorer.update(float(timestamp), float(value))
-        mixture_severity = 0.0
-        row = np.array([float(values.get(name, math.nan)) for name in self.metric_names])
-        if not np.isnan(row).any():
-            if self.use_mixture:
-                mixture_severity = self._mixture.severity(float(timestamp), row)
-            self._times.append(float(timestamp))
-            self._rows.append(row)
-        raw = severity_to_score(self._combine(metric_scores, mixture_severity))
-        self._maybe_refit()
-        return PointScore(self._novelty.apply(raw), raw, metric_scores, mixture_severity)
+            if name not in columns:
+                continue
+            present = np.flatnonzero(~np.isnan(columns[name]))
+            outcomes = scorer.update_many(times[present], columns[name][present])
+            for i, outcome in zip(present.tolist(), outcomes, strict=True):
+                metric_scores[i][name] = outcome
+        missing = np.full(times.size, math.nan)
+        matrix = np.column_stack([columns.get(name, missing) for name in self.metric_names])
+        complete = ~np.isnan(matrix).any(axis=1)
+        mixture = np.zeros(times.size)
+        if self.use_mixture and complete.any():
+            mixture[complete] = self._mixture.severities(times[complete], matrix[complete])
+        self._times.extend(times[complete].tolist())
+        self._rows.extend(matrix[complete])
+        details = []
+        for scores, severity in zip(metric_scores, mixture.tolist(), strict=True):
+            raw = severity_to_score(self._combine(scores, severity))
+            details.append(PointScore(self._novelty.apply(raw), raw, scores, severity))
+        self._advance(times.size)
+        return details
 
     def _combine(self, metric_scores: Mapping[str, MetricScore], mixture_severity: float) -> float:
         """Largest severity over all tests, each calibrated when calibration is on."""
@@ -258,8 +296,9 @@ class AnomalyDetector:
             severities += [calibrate(f"{name}:{test}", value) for test, value in score.severities]
         return max(severities)
 
-    def _maybe_refit(self) -> None:
-        self._since_refit += 1
+    def _advance(self, steps: int) -> None:
+        """Count scored points; re-choose seasons and refit the mixture every refit_steps."""
+        self._since_refit += steps
         if self.refit_steps <= 0 or self._since_refit < self.refit_steps:
             return
         self._since_refit = 0
@@ -267,19 +306,6 @@ class AnomalyDetector:
             scorer.refresh()
         if len(self._rows) >= 1.5 * max(self._mixture_rows, 1):
             self._fit_mixture()
-
-    def score(self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Score points in time order (streaming, via score_point); returns 0..1 per point."""
-        return np.array([d.score for d in self._score_all(timestamps, metrics)])
-
-    def _score_all(
-        self, timestamps: np.ndarray, metrics: Mapping[str, np.ndarray]
-    ) -> list[PointScore]:
-        columns = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
-        return [
-            self.score_point_detail(float(t), {n: float(c[i]) for n, c in columns.items()})
-            for i, t in enumerate(np.asarray(timestamps, dtype=float))
-        ]
 
 
 def detect(
@@ -337,7 +363,7 @@ def detect(
         use_mixture=use_mixture,
     )
     model.fit(times[:split], {n: c[:split] for n, c in columns.items()})
-    details = model._score_all(times[split:], {n: c[split:] for n, c in columns.items()})
+    details = model.score_detail(times[split:], {n: c[split:] for n, c in columns.items()})
     scanned = {n: c[split:] for n, c in columns.items()}
     return explain_runs(
         times[split:],

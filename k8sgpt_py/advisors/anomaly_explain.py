@@ -100,7 +100,7 @@ def explain_runs(
     Args:
         times: Unix seconds of the scored points.
         metrics: Values of the scored points per metric.
-        details: Point scores from :meth:`AnomalyDetector.score_point_detail`.
+        details: Point scores from :meth:`AnomalyDetector.score_detail`.
         min_score: Point score at which a point counts as anomalous.
         merge_gap_steps: Anomalous points at most this many steps apart share a window.
         per_replica: Metric name suffixes whose values are per replica (for the wording).

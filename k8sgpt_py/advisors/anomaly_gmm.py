@@ -153,9 +153,12 @@ class MixtureScorer:
 
     def severity(self, timestamp: float, vector: np.ndarray) -> float:
         """Severity of one point (0.0 before the first fit)."""
+        return float(self.severities(np.array([timestamp]), vector[None, :])[0])
+
+    def severities(self, timestamps: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        """Severity of each row of ``matrix`` (n, metrics); zeros before the first fit."""
         if self.density is None:
-            return 0.0
-        features = self._features(np.array([timestamp]), vector[None, :])
-        log_density = float(self.density.log_density(features)[0])
+            return np.zeros(len(timestamps))
+        log_density = self.density.log_density(self._features(timestamps, matrix))
         gap = self.margin * (self._median_ld - self._threshold_ld)
-        return max(0.0, (self._median_ld - log_density) / gap)
+        return np.maximum(0.0, (self._median_ld - log_density) / gap)
