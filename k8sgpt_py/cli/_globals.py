@@ -39,7 +39,8 @@ ROOT_ONLY = {"--help", "-h", "--install-completion", "--show-completion"}
 def rewrite_argv(argv: list[str], commands: set[str]) -> list[str]:
     """Move global options to the front; make a bare request the ``ask`` command.
 
-    ``kai "scale x to 5" -o json`` becomes ``kai -o json ask "scale x to 5"``.
+    ``kai "scale x to 5" -o json`` becomes ``kai -o json ask "scale x to 5"``, and
+    ``kai --version`` becomes ``kai version``.
     """
     front: list[str] = []
     rest: list[str] = []
@@ -57,6 +58,8 @@ def rewrite_argv(argv: list[str], commands: set[str]) -> list[str]:
             continue
         if arg in FLAG_OPTIONS or (arg.startswith("-o") and arg[2:] in ("json", "yaml", "text")):
             front.append(arg)
+        elif arg == "--version" and not rest:  # what every CLI answers: the version command
+            rest.append("version")
         else:
             rest.append(arg)
         i += 1

@@ -168,3 +168,10 @@ def test_unknown_option_and_no_request_without_a_terminal(kai):
     assert result.exit_code == 2 and "No such option: --bogus" in result.stderr
     bare = kai()
     assert bare.exit_code == 0 and "Usage: kai" in bare.stdout
+
+
+def test_version_flag_answers_like_the_version_command(kai):
+    from k8sgpt_py import __version__
+
+    assert kai("--version").stdout.strip() == f"kai {__version__}"
+    assert kai("--version", "-o", "json").json()["kai"] == __version__

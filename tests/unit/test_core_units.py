@@ -137,3 +137,9 @@ def test_rewrite_argv_moves_globals_and_inserts_ask():
     ]
     assert rewrite_argv(["-n", "shop", "scan"], commands) == ["-n", "shop", "scan"]
     assert rewrite_argv(["--help"], commands) == ["--help"]
+    assert rewrite_argv(["--version", "-o", "json"], commands | {"version"}) == [
+        "-o",
+        "json",
+        "version",
+    ]
+    assert rewrite_argv(["what is --version"], commands)[-1] == "what is --version"
