@@ -52,6 +52,16 @@ def heavy_imports() -> list[str]:
     return sorted(loaded & set(HEAVY))
 
 
+def bytecode_state() -> str:
+    """Whether kai's modules start from cached bytecode (a pip install compiles them)."""
+    package = Path(__file__).resolve().parents[1] / "k8sgpt_py"
+    cached = any(package.rglob("__pycache__/*.pyc"))
+    state = "present" if cached else "absent: every run compiles kai's modules"
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        state += " (PYTHONDONTWRITEBYTECODE is set; `python3 -m compileall k8sgpt_py` fills it)"
+    return state
+
+
 def report(name: str, times: list[float], goal: float) -> None:
     median = statistics.median(times)
     verdict = "ok" if median <= goal else "OVER GOAL"
@@ -75,6 +85,7 @@ def main() -> None:
             f"load = {os.getloadavg()[0]:.2f}"
         )
         print(f"heavy packages loaded by `import k8sgpt_py.cli`: {heavy_imports() or 'none'}")
+        print(f"kai's bytecode cache: {bytecode_state()}")
         report("kai --help", timed([*kai, "--help"], args.runs, env), 0.25)
         scale = [*kai, "--sandbox", "-o", "json", "--yes", "scale checkout to 5"]
         report(

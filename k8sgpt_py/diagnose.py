@@ -29,7 +29,7 @@ from k8sgpt_py.errors import Forbidden, NotFound
 if TYPE_CHECKING:
     from k8sgpt_py.metrics.base import MetricSource
 
-LOG_TAIL_LINES = 50
+LOG_TAIL_LINES = 50  # snapshot logs, for the analyzers
 MAX_LOGS = 20
 
 
@@ -107,50 +107,30 @@ class Explanation:
         }
 
 
-def owner_chain(cluster: Cluster, obj: dict[str, Any]) -> list[str]:
-    """``replicaset/shop/x-5d9c``, ``deployment/shop/x``: controllers up to the top."""
-    chain = []
-    current = obj
-    for _ in range(5):
-        owners = (current.get("metadata") or {}).get("ownerReferences") or []
-        controller = next((o for o in owners if o.get("controller")), owners[0] if owners else None)
-        if controller is None:
-            break
-        namespace = (current.get("metadata") or {}).get("namespace")
-        chain.append(f"{str(controller['kind']).lower()}/{namespace}/{controller['name']}")
-        try:
-            current = cluster.get(controller["kind"], controller["name"], namespace)
-        except (NotFound, ApiError):
-            break
-    return chain
-
-
 def explain(
     cluster: Cluster, found: Resolved, *, now: datetime, metrics: MetricSource | None = None
 ) -> Explanation:
     """Gather the object, owners, events, logs, node, findings and metric anomalies."""
+    from k8sgpt_py.evidence import events_of, node_of, owner_chain, pods_and_logs
     from k8sgpt_py.tools.common import summarize
 
     namespace = found.namespace
-    owners = owner_chain(cluster, found.obj)
+    # One snapshot serves the analyzers and the evidence below (pods, events, node, owners).
+    snapshot = take_snapshot(cluster, namespace=namespace, only=None, now=now)
+    owners = owner_chain(cluster, found.obj, snapshot=snapshot)
     workload = _workload_name(found, owners)
     findings = root_cause_first(
-        findings_for(
-            scan(cluster, namespace=namespace, only=None, now=now),
-            found.kind,
-            namespace,
-            found.name,
-        )
+        findings_for(analyze(snapshot, only=None), found.kind, namespace, found.name)
     )
-    pods, logs = pods_and_logs(cluster, found)
+    pods, logs = pods_and_logs(cluster, found, snapshot=snapshot)
     result = Explanation(
         subject=str(found),
         summary=summarize(found.obj, now),
         owners=owners,
         findings=findings,
-        events=_events(cluster, found, pods, now),
+        events=events_of(cluster, found, pods, now, snapshot=snapshot),
         logs=logs,
-        node=_node_of(cluster, pods),
+        node=node_of(cluster, pods, snapshot=snapshot),
     )
     if any(f.reason == "Unschedulable" for f in findings):
         from k8sgpt_py.placement_ops import pending_explanations
@@ -179,9 +159,13 @@ def _recent_anomalies(
     from datetime import timedelta
 
     from k8sgpt_py.errors import KaiError
-    from k8sgpt_py.insights import find_anomalies
 
     try:
+        # No history, no anomalies: said without loading the samples or the detectors.
+        if not any(name == workload for _, name in metrics.workloads(namespace)):
+            return []
+        from k8sgpt_py.insights import find_anomalies
+
         found = find_anomalies(
             metrics,
             namespace=namespace,
@@ -193,70 +177,6 @@ def _recent_anomalies(
     except KaiError:
         return []
     return [a.to_json() for a in found]
-
-
-def _events(
-    cluster: Cluster, found: Resolved, pods: list[dict[str, Any]], now: datetime
-) -> list[dict[str, Any]]:
-    from k8sgpt_py.tools.common import summarize
-
-    names = {found.name, *(p["metadata"]["name"] for p in pods)}
-    events = [
-        e
-        for e in cluster.list("Event", found.namespace)
-        if (e.get("involvedObject") or {}).get("name") in names
-        or str((e.get("involvedObject") or {}).get("name", "")).startswith(f"{found.name}-")
-    ]
-    events.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
-    return [summarize(e, now) for e in events[-20:]]
-
-
-def _node_of(cluster: Cluster, pods: list[dict[str, Any]]) -> dict[str, Any] | None:
-    node_name = next((p["spec"].get("nodeName") for p in pods if p["spec"].get("nodeName")), None)
-    if not node_name:
-        return None
-    try:
-        node = cluster.get("Node", node_name)
-    except (NotFound, ApiError):
-        return None
-    conditions = {
-        c.get("type"): c.get("status") for c in (node.get("status") or {}).get("conditions") or []
-    }
-    return {"name": node_name, "conditions": conditions}
-
-
-def pods_and_logs(cluster: Cluster, found: Resolved) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The object's pods (itself, for a pod) and recent logs of the most troubled ones."""
-    from k8sgpt_py.tools.common import pod_status
-
-    if found.kind == "Pod":
-        pods = [found.obj]
-    else:
-        selector = ((found.obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-        labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
-        pods = cluster.list("Pod", found.namespace, label_selector=labels) if labels else []
-    troubled = sorted(pods, key=lambda p: pod_status(p) in ("Running", "Succeeded"))[:3]
-    logs: dict[str, str] = {}
-    for pod in troubled:
-        name = pod["metadata"]["name"]
-        for status in (pod.get("status") or {}).get("containerStatuses") or []:
-            container = status.get("name")
-            wanted = [False] + ([True] if status.get("restartCount") else [])
-            for previous in wanted:
-                try:
-                    text = cluster.logs(
-                        name,
-                        found.namespace or "",
-                        container=container,
-                        tail_lines=20,
-                        previous=previous,
-                    )
-                except (NotFound, ApiError, Forbidden):
-                    continue
-                if text.strip():
-                    label = f"{name}/{container}" + (" (previous)" if previous else "")
-                    logs[label] = text
-    return pods, logs
 
 
 def offline_explanation(e: Explanation) -> str:

@@ -20,9 +20,10 @@ scoring >= 0.5 are anomalous.
 Scoring is streaming: :meth:`AnomalyDetector.score_point` scores one point using only the
 past and then learns from it (seasons are re-chosen every ``refit_steps`` points and the
 mixture refitted when the history has grown by half); :meth:`AnomalyDetector.score` gives
-the same scores for many points, computed a refit period at a time. For live alerting two options help: ``calibration_quantile`` (divide each test's
-severity by what it usually reaches on this series) and ``novelty_steps`` (report only new
-maxima, one alert per episode); the NAB benchmark uses both.
+the same scores for many points, computed a refit period at a time. For live alerting two
+options help: ``calibration_quantile`` (divide each test's severity by what it usually
+reaches on this series) and ``novelty_steps`` (report only new maxima, one alert per
+episode); the NAB benchmark uses both.
 
 :func:`detect` fits on the history before ``since`` and explains each stretch of points
 scoring >= 0.5 as an :class:`Anomaly`.

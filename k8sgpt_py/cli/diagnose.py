@@ -59,12 +59,11 @@ def explain(
     """Gather evidence, run the analyzers, explain; with a model, propose the fix."""
     from k8sgpt_py.cli._ui import finish, make_ui
     from k8sgpt_py.cli.ask import llm_planner
+    from k8sgpt_py.cluster.kinds import ANY_KIND
     from k8sgpt_py.diagnose import explain as gather
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.findings import show_explanation
-    from k8sgpt_py.request import RequestOptions, handle_request
     from k8sgpt_py.tools.common import find
-    from k8sgpt_py.tools.read import ANY_KIND
 
     app_ctx: AppContext = ctx.obj
     tool_ctx = app_ctx.tool_context()
@@ -80,6 +79,8 @@ def explain(
             emit_data(document("Explanation", body), app_ctx.output, app_ctx.terminal.stdout)
         return
     import json
+
+    from k8sgpt_py.request import RequestOptions, handle_request  # the LLM path only
 
     outcome = handle_request(
         f"explain {explanation.subject}: find the root cause and propose the fix",

@@ -78,6 +78,20 @@ KINDS: tuple[KindInfo, ...] = (
 )
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+# What a bare name may mean (``kai explain NAME``, the get/describe tools), in resolve order.
+ANY_KIND = (
+    *WORKLOAD_KINDS,
+    "Pod",
+    "Service",
+    "Node",
+    "HorizontalPodAutoscaler",
+    "ConfigMap",
+    "PersistentVolumeClaim",
+    "Job",
+    "CronJob",
+    "Ingress",
+    "Namespace",
+)
 
 
 def _index() -> dict[str, KindInfo]:

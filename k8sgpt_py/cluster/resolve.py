@@ -102,9 +102,18 @@ def _rank(c: Resolved, ref: ResourceRef, kinds: Sequence[str]) -> int:
 
 
 def _candidates(cluster: Cluster, ref: ResourceRef, kinds: Sequence[str]) -> list[Resolved]:
+    """Every object of the kinds, listed kind by kind until no kind left can change the result.
+
+    An exact match outranks any fuzzy one, and among exact matches the lowest rank wins
+    outright (see :func:`resolve`). So once an exact match is found, kinds whose rank is
+    higher can neither win nor tie and are not listed: ``kai explain worker`` reads the
+    deployments, not thirteen kinds across the cluster.
+    """
+    order = _kinds(ref, kinds)
+    infos = [lookup_kind(kind) for kind in order]
+    ranks = [order.index(i.kind) if i.kind in order else len(order) for i in infos]
     out: list[Resolved] = []
-    for kind in _kinds(ref, kinds):
-        info = lookup_kind(kind)
+    for position, info in enumerate(infos):
         namespace = ref.namespace if info.is_namespaced else None
         for obj in cluster.iter_list(info, namespace):
             meta = obj.get("metadata") or {}
@@ -112,4 +121,7 @@ def _candidates(cluster: Cluster, ref: ResourceRef, kinds: Sequence[str]) -> lis
             out.append(
                 Resolved(info.kind, name, meta.get("namespace"), obj, name_score(ref.name, name))
             )
+        best_exact = min((_rank(c, ref, kinds) for c in out if c.is_exact), default=None)
+        if best_exact is not None and best_exact < min(ranks[position + 1 :], default=len(order)):
+            break
     return out

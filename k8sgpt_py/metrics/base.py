@@ -13,11 +13,12 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, Protocol, get_args
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from k8sgpt_py.errors import ExitCode, KaiError, NotFound, UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Metric = Literal["rps", "cpu", "memory", "replicas", "restarts"]
 METRICS: tuple[Metric, ...] = get_args(Metric)
@@ -124,6 +125,8 @@ def _iso_minutes(moment: datetime) -> str:
 
 def step_grid(start_s: float, end_s: float, step_seconds: int) -> np.ndarray:
     """Multiples of ``step_seconds`` inside ``[start_s, end_s]`` as float64 unix seconds."""
+    import numpy as np  # not at module level: the interface and errors are needed without it
+
     first = math.ceil(start_s / step_seconds) * step_seconds
     last = math.floor(end_s / step_seconds) * step_seconds
     if last < first:

@@ -3,6 +3,11 @@
 Format: a header with ``timestamp,namespace,workload`` and any of the metric columns
 ``replicas,requests_per_second,cpu_millicores,memory_bytes,restarts``; one row per workload and
 sample, unix seconds. An empty cell is a missing value.
+
+The parsed table is cached on disk after a small :class:`CsvIndex` (workloads, metric columns,
+last timestamp), so a :class:`CsvSource` knows which workloads it has without loading the
+arrays or numpy; the table is loaded on first use (``kai explain`` of a workload that has
+no history never needs it).
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ import math
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from k8sgpt_py.errors import NotFound
 from k8sgpt_py.metrics.base import (
@@ -31,6 +36,9 @@ from k8sgpt_py.metrics.base import (
     unix_seconds,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+
 WEEK_SECONDS = 7 * 24 * 3600
 COLUMNS: dict[str, Metric] = {
     "requests_per_second": "rps",
@@ -40,7 +48,7 @@ COLUMNS: dict[str, Metric] = {
     "restarts": "restarts",
 }
 _KEYS = ("timestamp", "namespace", "workload")
-_CACHE_FORMAT = 1  # bump when CsvTable changes shape
+_CACHE_FORMAT = 2  # bump when CsvIndex or CsvTable changes shape
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +69,20 @@ class CsvTable:
     last_timestamp: float
 
 
+@dataclass(frozen=True)
+class CsvIndex:
+    """What a metrics CSV holds, without the samples (plain Python: loading it needs no numpy)."""
+
+    workloads: tuple[tuple[str, str], ...]
+    metrics: tuple[Metric, ...]
+    last_timestamp: float
+
+    @classmethod
+    def of(cls, table: CsvTable) -> CsvIndex:
+        """The index of a parsed table."""
+        return cls(tuple(table.workloads), table.metrics, table.last_timestamp)
+
+
 def week_shift_seconds(last_timestamp: float, now: datetime) -> float:
     """Whole weeks to add so the last point is <= ``now`` and > ``now`` - 7 days."""
     weeks = math.floor((unix_seconds(now) - last_timestamp) / WEEK_SECONDS)
@@ -73,6 +95,8 @@ def parse_text(text: str, *, origin: str) -> CsvTable:
     Raises:
         MetricsUnavailable: The header lacks required columns or a cell is not a number.
     """
+    import numpy as np
+
     text = text.replace("\r\n", "\n")
     header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
     missing = [key for key in _KEYS if key not in header]
@@ -106,6 +130,8 @@ def _split_fast(
     text: str, key_columns: tuple[int, int], number_columns: list[int]
 ) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Unquoted CSV: numbers through numpy's C reader, names through ``str.split``."""
+    import numpy as np
+
     ns_col, wl_col = key_columns
     cut = max(key_columns) + 1
     body = text.split("\n", 1)[1] if "\n" in text else ""
@@ -132,6 +158,8 @@ def _split_csv(
     text: str, key_columns: tuple[int, int], number_columns: list[int]
 ) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Quoted CSV: the slower but general ``csv`` module."""
+    import numpy as np
+
     rows = [row for row in csv.reader(io.StringIO(text)) if row][1:]
     keys = [(row[key_columns[0]], row[key_columns[1]]) for row in rows]
     cells = [[float(row[col]) if row[col] else math.nan for col in number_columns] for row in rows]
@@ -139,6 +167,8 @@ def _split_csv(
 
 
 def _history(numbers: np.ndarray, metrics: list[Metric]) -> WorkloadHistory:
+    import numpy as np
+
     timestamps = np.ascontiguousarray(numbers[:, 0])
     values = {metric: np.ascontiguousarray(numbers[:, i + 1]) for i, metric in enumerate(metrics)}
     step = float(np.median(np.diff(timestamps))) if len(timestamps) > 1 else 300.0
@@ -152,19 +182,28 @@ def _bad(origin: str, why: str) -> MetricsUnavailable:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
-    """Parsed table for one file version, from memory, the disk cache, or the CSV itself."""
+def _cache_file(path: str, mtime_ns: int, size: int) -> Path:
     import hashlib
-    import pickle
 
     from k8sgpt_py.config import cache_dir
 
     key = hashlib.sha256(f"{path}|{mtime_ns}|{size}|{_CACHE_FORMAT}".encode()).hexdigest()[:20]
-    cached = cache_dir() / f"metrics-csv-{key}.pickle"
+    return cache_dir() / f"metrics-csv-{key}.pickle"
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
+    """Parsed table for one file version, from memory, the disk cache, or the CSV itself.
+
+    The cache file holds two pickles: the :class:`CsvIndex`, then the :class:`CsvTable`.
+    """
+    import pickle
+
+    cached = _cache_file(path, mtime_ns, size)
     try:
         with open(cached, "rb") as handle:
-            table = pickle.load(handle)  # our own cache file, written below
+            pickle.load(handle)  # our own cache file, written below: the index first
+            table = pickle.load(handle)
         if isinstance(table, CsvTable):
             return table
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
@@ -178,6 +217,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
         with open(partial, "wb") as handle:
+            pickle.dump(CsvIndex.of(table), handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, cached)
     except OSError:
@@ -185,14 +225,34 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> CsvTable:
     return table
 
 
-def load_table(path: str | Path) -> CsvTable:
-    """Parse ``path`` once per file version (cached on path, mtime and size)."""
+@functools.lru_cache(maxsize=8)
+def _load_index(path: str, mtime_ns: int, size: int) -> CsvIndex:
+    """The index for one file version: the first pickle of the disk cache, else a parse."""
+    import pickle
+
+    try:
+        with open(_cache_file(path, mtime_ns, size), "rb") as handle:
+            index = pickle.load(handle)  # our own cache file (see _load_cached)
+        if isinstance(index, CsvIndex):
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    return CsvIndex.of(_load_cached(path, mtime_ns, size))
+
+
+def _version(path: str | Path) -> tuple[str, int, int]:
+    """``(resolved path, mtime_ns, size)``: the key of one file version."""
     resolved = Path(path).expanduser().resolve()
     try:
         stat = resolved.stat()
     except OSError as exc:
         raise _bad(str(path), exc.strerror or str(exc)) from exc
-    return _load_cached(str(resolved), stat.st_mtime_ns, stat.st_size)
+    return str(resolved), stat.st_mtime_ns, stat.st_size
+
+
+def load_table(path: str | Path) -> CsvTable:
+    """Parse ``path`` once per file version (cached on path, mtime and size)."""
+    return _load_cached(*_version(path))
 
 
 class CsvSource:
@@ -208,14 +268,20 @@ class CsvSource:
 
     def __init__(self, path: str | Path, *, now: datetime | None = None) -> None:
         self.path = Path(path)
-        self.table = load_table(self.path)
+        self._version = _version(self.path)
+        self.index = _load_index(*self._version)  # a bad file fails here, not on first use
         self.shift_seconds = (
-            0.0 if now is None else week_shift_seconds(self.table.last_timestamp, now)
+            0.0 if now is None else week_shift_seconds(self.index.last_timestamp, now)
         )
+
+    @cached_property
+    def table(self) -> CsvTable:
+        """The samples (numpy arrays), loaded on first use from the version indexed above."""
+        return _load_cached(*self._version)
 
     def workloads(self, namespace: str | None = None) -> list[tuple[str, str]]:
         """``(namespace, workload)`` pairs in the file, sorted."""
-        return sorted(k for k in self.table.workloads if namespace is None or k[0] == namespace)
+        return sorted(k for k in self.index.workloads if namespace is None or k[0] == namespace)
 
     def history(
         self,
@@ -233,6 +299,8 @@ class CsvSource:
             NotFound: The workload is not in the file.
             NoMetricData: The file has no such metric column, or no value in the window.
         """
+        import numpy as np
+
         check_request(namespace, workload, metric, start=start, end=end, step_seconds=step_seconds)
         found = self.table.workloads.get((namespace, workload))
         if found is None:
@@ -258,9 +326,9 @@ class CsvSource:
         known = [w for ns, w in self.workloads(namespace)]
         hint = f"known in {namespace}: {', '.join(known[:10])}" if known else None
         if not known:
-            spaces = sorted({ns for ns, _ in self.table.workloads})
+            spaces = sorted({ns for ns, _ in self.index.workloads})
             hint = f"namespaces in {self.path.name}: {', '.join(spaces)}"
         return NotFound(f"no workload {namespace}/{workload} in {self.path.name}", hint=hint)
 
     def _columns(self) -> str:
-        return f"it has: {', '.join(self.table.metrics)}"
+        return f"it has: {', '.join(self.index.metrics)}"

@@ -3,6 +3,8 @@
 A tool's first parameter is a :class:`ToolContext` (bound by the caller, never in the
 schema); the others become a pydantic model whose JSON schema the LLM sees. The first
 docstring line is the description. Mutating tools never write: they return proposals.
+pydantic is imported only where the models are built or used, so code that needs just
+:class:`ToolContext` (``kai explain`` without a model) does not load it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
-
 from k8sgpt_py.changes.proposal import Proposal
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from k8sgpt_py.cluster.kube import Cluster
     from k8sgpt_py.config import Settings
     from k8sgpt_py.metrics.base import MetricSource
@@ -99,6 +101,8 @@ class Tool:
 
     def validate(self, args: dict[str, Any]) -> dict[str, Any]:
         """Check arguments against the schema; raise ValueError with a readable message."""
+        from pydantic import ValidationError
+
         try:
             return self.args_model.model_validate(args).model_dump()
         except ValidationError as exc:
@@ -144,6 +148,8 @@ def tool(
     """Register a function as a tool; its signature (after ``ctx``) becomes the schema."""
 
     def register(func: Callable[..., ToolResult]) -> Callable[..., ToolResult]:
+        from pydantic import ConfigDict, create_model
+
         params = list(inspect.signature(func, eval_str=True).parameters.values())[1:]
         fields_: dict[str, Any] = {
             p.name: (p.annotation, ... if p.default is inspect.Parameter.empty else p.default)

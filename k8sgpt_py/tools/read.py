@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8sgpt_py.cluster.kinds import WORKLOAD_KINDS, lookup_kind
+from k8sgpt_py.cluster.kinds import ANY_KIND, WORKLOAD_KINDS, lookup_kind
 from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import (
     MAX_LIST_ITEMS,
@@ -14,20 +14,6 @@ from k8sgpt_py.tools.common import (
     find,
     pod_status,
     summarize,
-)
-
-ANY_KIND = (
-    *WORKLOAD_KINDS,
-    "Pod",
-    "Service",
-    "Node",
-    "HorizontalPodAutoscaler",
-    "ConfigMap",
-    "PersistentVolumeClaim",
-    "Job",
-    "CronJob",
-    "Ingress",
-    "Namespace",
 )
 
 

@@ -102,9 +102,7 @@ def _same(one: MetricScore, other: MetricScore) -> bool:
         and names == [name for name, _ in other.severities]
         and math.isclose(one.severity, other.severity, rel_tol=1e-9, abs_tol=1e-12)
         and math.isclose(one.expected_value, other.expected_value, rel_tol=1e-12)
-        and np.allclose(
-            [v for _, v in one.severities], [v for _, v in other.severities], rtol=1e-9
-        )
+        and np.allclose([v for _, v in one.severities], [v for _, v in other.severities], rtol=1e-9)
     )
 
 

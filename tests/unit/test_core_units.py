@@ -8,10 +8,11 @@ from k8sgpt_py.changes.audit import merge_diff
 from k8sgpt_py.changes.guardrails import check, is_mentioned
 from k8sgpt_py.changes.proposal import ObjectRef, Proposal
 from k8sgpt_py.cli._globals import rewrite_argv
+from k8sgpt_py.cluster.kinds import ANY_KIND
 from k8sgpt_py.cluster.refs import ResourceRef, parse_ref
-from k8sgpt_py.cluster.resolve import name_score
+from k8sgpt_py.cluster.resolve import name_score, resolve
 from k8sgpt_py.config import load
-from k8sgpt_py.errors import NotFound, UsageError
+from k8sgpt_py.errors import Ambiguous, NotFound, UsageError
 from k8sgpt_py.quantity import cpu_millicores, format_cpu, format_memory, memory_bytes
 from k8sgpt_py.tools.write import full_image
 
@@ -50,6 +51,36 @@ def test_name_score_orders_exact_prefix_token_substring():
     substring = name_score("service", "checkoutservice")
     assert 1.0 > prefix > token > substring > name_score("zzz", "checkoutservice")
     assert name_score("cart", "cartservice") - name_score("cart", "redis-cart") > 0.04
+
+
+class ListingCluster:
+    """Just ``iter_list``, over (kind, namespace, name) triples, counting the kinds listed."""
+
+    def __init__(self, *objects):
+        self.objects = objects
+        self.listed = []
+
+    def iter_list(self, info, namespace=None):
+        self.listed.append(info.kind)
+        for kind, ns, name in self.objects:
+            if kind == info.kind and namespace in (None, ns):
+                yield {"metadata": {"name": name, "namespace": ns}}
+
+
+def test_resolve_stops_listing_once_an_exact_match_cannot_be_outranked():
+    cluster = ListingCluster(("Deployment", "shop", "web"), ("Service", "shop", "web"))
+    found = resolve(cluster, ResourceRef("web"), kinds=ANY_KIND)
+    assert (found.kind, found.name) == ("Deployment", "web")
+    assert cluster.listed == ["Deployment"]
+    fuzzy = ListingCluster(("Deployment", "shop", "web-1"), ("Service", "shop", "web"))
+    assert resolve(fuzzy, ResourceRef("web"), kinds=ANY_KIND).kind == "Service"
+    assert fuzzy.listed == list(ANY_KIND[: ANY_KIND.index("Service") + 1])
+
+
+def test_resolve_still_reports_exact_rivals_of_the_same_kind():
+    cluster = ListingCluster(("Deployment", "a", "web"), ("Deployment", "b", "web"))
+    with pytest.raises(Ambiguous):
+        resolve(cluster, ResourceRef("web"), kinds=ANY_KIND)
 
 
 def test_is_mentioned_handles_fuzzy_and_pod_names():

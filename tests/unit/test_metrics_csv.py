@@ -306,3 +306,20 @@ def test_csv_table_is_cached_on_disk_and_rebuilt_when_the_file_changes(tmp_path,
     path.write_text(header + "1000,shop,cart,2,1.0,10,100\n1600,shop,cart,2,3.0,30,300\n")
     csv_source._load_cached.cache_clear()
     assert csv_source.load_table(path).last_timestamp == 1600  # a changed file is re-read
+
+
+def test_csv_source_knows_its_workloads_before_loading_the_samples(tmp_path, monkeypatch):
+    from k8sgpt_py.metrics import csv_source
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write_csv(tmp_path / "m.csv", hours=2)
+    CsvSource(path)  # parses the file and writes the disk cache
+    csv_source._load_cached.cache_clear()
+    csv_source._load_index.cache_clear()
+    source = CsvSource(path, now=DATA_END)  # the index alone, from the disk cache
+    assert source.workloads("shop") == [("shop", "cart"), ("shop", "checkout")]
+    assert "table" not in vars(source)
+    series = source.history(
+        "shop", "cart", "cpu", start=DATA_END - timedelta(hours=1), end=DATA_END
+    )
+    assert "table" in vars(source) and len(series) == 13
