@@ -38,7 +38,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from k8sgpt_py.advisors.anomaly_gmm import MixtureScorer
-from k8sgpt_py.advisors.anomaly_robust import MetricScore, RobustMetricScorer, RobustSettings
+from k8sgpt_py.advisors.anomaly_robust import (
+    MetricScore,
+    RobustMetricScorer,
+    RobustSettings,
+    fast_median,
+)
 from k8sgpt_py.advisors.anomaly_stream import NoveltyFilter, SeverityCalibrator
 
 __all__ = [
@@ -127,7 +132,7 @@ def step_seconds(timestamps: np.ndarray) -> float:
     """Median positive gap between timestamps (300.0 when there is none)."""
     diffs = np.diff(np.asarray(timestamps, dtype=float))
     diffs = diffs[diffs > 0]
-    return float(np.median(diffs)) if diffs.size else 300.0
+    return fast_median(diffs) if diffs.size else 300.0
 
 
 class AnomalyDetector:
@@ -187,6 +192,7 @@ class AnomalyDetector:
         self._rows: list[np.ndarray] = []
         self._mixture_rows = 0
         self._since_refit = 0
+        self._refit_due = False
         self._novelty = NoveltyFilter(novelty_steps)
         self._calibrator = (
             None
@@ -200,6 +206,7 @@ class AnomalyDetector:
         self.metric_names = tuple(metrics)
         self._scorers = {}
         self._since_refit = 0
+        self._refit_due = False
         self._novelty = NoveltyFilter(self.novelty_steps)
         if self._calibrator is not None:
             self._calibrator = SeverityCalibrator(quantile=self._calibrator.quantile)
@@ -264,6 +271,7 @@ class AnomalyDetector:
         """Score points no refit falls between, then learn from them."""
         if not self.metric_names:
             raise ValueError("AnomalyDetector.fit() must be called before scoring")
+        self._refit_if_due()
         metric_scores: list[dict[str, MetricScore]] = [{} for _ in range(times.size)]
         for name, scorer in self._scorers.items():
             if name not in columns:
@@ -298,11 +306,21 @@ class AnomalyDetector:
         return max(severities)
 
     def _advance(self, steps: int) -> None:
-        """Count scored points; re-choose seasons and refit the mixture every refit_steps."""
+        """Count scored points: every refit_steps, a refit is due before the next point."""
         self._since_refit += steps
-        if self.refit_steps <= 0 or self._since_refit < self.refit_steps:
+        if self.refit_steps > 0 and self._since_refit >= self.refit_steps:
+            self._since_refit = 0
+            self._refit_due = True
+
+    def _refit_if_due(self) -> None:
+        """Re-choose the seasons, and refit the mixture once the history grew by half.
+
+        Done when the next point comes rather than after the last one: a scan that ends on
+        a refit boundary does not pay for a model nobody uses.
+        """
+        if not self._refit_due:
             return
-        self._since_refit = 0
+        self._refit_due = False
         for scorer in self._scorers.values():
             scorer.refresh()
         if len(self._rows) >= 1.5 * max(self._mixture_rows, 1):
