@@ -204,8 +204,9 @@ def offline_explanation(e: Explanation) -> str:
     root, *others = e.findings
     lines.append(f"Root cause ({root.severity}): {root.reason}: {root.message}")
     lines.extend(f"  evidence: {redact_text(item)}" for item in root.evidence[:4])
-    for text in e.extra.get("placement", [])[:1]:
-        lines.append("Placement advisor: " + "; ".join(text.splitlines()[:2]))
+    for text in e.extra.get("placement", [])[:1]:  # its summary; per-node lines are indented
+        summary = [line for line in text.splitlines() if not line.startswith(" ")]
+        lines.append("Placement advisor: " + "; ".join(summary))
     if root.suggestion:
         lines.append(f"Fix: {root.suggestion}")
     for finding in others[:5]:

@@ -172,7 +172,7 @@ def _shortfalls(label: str, have: Resources, want: Resources) -> list[str]:
 
 def _verdict(node: NodeInfo, pod: PodGroup, free: Resources) -> NodeVerdict:
     reasons = list(constraint_reasons(node, pod))
-    never = _shortfalls("allocatable", node.allocatable, pod.requests)
+    never = _shortfalls("room", node.allocatable, pod.requests)
     reasons.extend(never)
     if not never:
         reasons.extend(_shortfalls("free", free, pod.requests))
@@ -202,19 +202,49 @@ def explain_unschedulable(state: ClusterState, pod: PodGroup) -> UnschedulableEx
     ]
     if never:
         lines.append(
-            "no node can ever hold it: largest node allocatable is cpu "
-            f"{format_cpu(largest.cpu_millicores)}, memory {format_memory(largest.memory_bytes)} "
-            f"({'; '.join(_shortfalls('largest allocatable', largest, pod.requests))})"
+            "no node can ever hold it: the largest room for pods (allocatable less daemonsets) "
+            f"is cpu {format_cpu(largest.cpu_millicores)}, "
+            f"memory {format_memory(largest.memory_bytes)}"
         )
-    elif any(v.is_possible for v in verdicts):
+    if any(v.is_possible for v in verdicts):
         fits = ", ".join(v.node for v in verdicts if v.is_possible)
         lines.append(f"it fits now on: {fits}")
+    else:
+        lines.extend(_fits_with(state, pod, free))
     for verdict in verdicts:
         if verdict.reasons:
             lines.append(f"  {verdict.node}: {'; '.join(verdict.reasons)}")
     return UnschedulableExplanation(
         pod.key, never, largest, pod.requests, verdicts, "\n".join(lines)
     )
+
+
+def _fits_with(state: ClusterState, pod: PodGroup, free: Mapping[str, Resources]) -> list[str]:
+    """The largest request that would fit now on a node the pod may use, where one exists."""
+    usable = [n for n in state.nodes if not constraint_reasons(n, pod) and free[n.name].pods > 0]
+    if not usable:
+        return []
+    best = max(usable, key=lambda n: _fill(free[n.name], pod.requests))
+    room = free[best.name]
+    smaller = []
+    if pod.requests.cpu_millicores > room.cpu_millicores:
+        smaller.append(f"cpu {format_cpu(max(0, room.cpu_millicores))}")
+    if pod.requests.memory_bytes > room.memory_bytes:
+        smaller.append(f"memory {format_memory(max(0, room.memory_bytes))}")
+    return [f"it would fit now on {best.name} with requests of at most {', '.join(smaller)}"]
+
+
+def _fill(room: Resources, want: Resources) -> float:
+    """How much of the request the room covers, by its scarcer resource (1.0: all of it)."""
+    shares = [
+        max(0, have) / need
+        for have, need in (
+            (room.cpu_millicores, want.cpu_millicores),
+            (room.memory_bytes, want.memory_bytes),
+        )
+        if need > 0
+    ]
+    return min(shares, default=1.0)
 
 
 def pending_groups(state: ClusterState) -> tuple[PodGroup, ...]:

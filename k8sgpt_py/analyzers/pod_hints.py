@@ -61,11 +61,10 @@ def missing_env_var(lines: Sequence[str]) -> str | None:
 
 def scheduling_hints(message: str, pod: RawObject, snapshot: Snapshot, target: str) -> list[str]:
     """Next steps for a scheduler message (``0/4 nodes are available: ...``)."""
-    namespace = text(pod, "metadata", "namespace") or None
     hints: list[str] = []
     for resource in ("cpu", "memory"):
         if f"Insufficient {resource}" in message:
-            hints.append(_insufficient_hint(resource, pod, snapshot, namespace, target))
+            hints.append(_insufficient_hint(resource, pod, snapshot))
     for taint in re.findall(r"taint \{([^}]*)\}", message):
         key_value = taint.replace(": ", "=").replace(":", "=")
         hints.append(
@@ -87,9 +86,7 @@ def scheduling_hints(message: str, pod: RawObject, snapshot: Snapshot, target: s
     return hints
 
 
-def _insufficient_hint(
-    resource: str, pod: RawObject, snapshot: Snapshot, namespace: str | None, target: str
-) -> str:
+def _insufficient_hint(resource: str, pod: RawObject, snapshot: Snapshot) -> str:
     requested = _pod_request(pod, resource)
     largest = _largest_allocatable(snapshot, resource)
     fmt = _format_cpu_text if resource == "cpu" else format_memory
@@ -97,25 +94,13 @@ def _insufficient_hint(
     if requested:
         parts.append(f"the pod requests {fmt(requested)}")
     if largest:
-        parts.append(f"the largest node can allocate {fmt(largest)}")
-    lower = _lower_request(requested, largest, resource)
-    new_value = format_cpu(lower) if resource == "cpu" else format_memory(lower)
-    request = f"set {resource} request of {target} to {new_value}" if lower else ""
-    fix = f"lower the request ({kai_cmd(namespace, request)})" if request else "lower the request"
-    return f"{'; '.join(parts)}: {fix} or add node capacity"
+        parts.append(f"the largest node can allocate {fmt(largest)} (before any pod)")
+    return f"{'; '.join(parts)}: lower the request to what a node has free or add node capacity"
 
 
 def _format_cpu_text(millicores: float) -> str:
     shown = format_cpu(millicores)
     return shown if shown.endswith("m") else f"{shown} cpu"
-
-
-def _lower_request(requested: int, largest: int, resource: str) -> int:
-    if not requested:
-        return 0
-    ceiling = min(requested, largest) if largest else requested
-    step = 100 if resource == "cpu" else 64 * 2**20
-    return max(step, (ceiling // 2) // step * step)
 
 
 def _pod_request(pod: RawObject, resource: str) -> int:

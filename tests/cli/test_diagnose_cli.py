@@ -46,6 +46,14 @@ def test_explain_offline_names_the_root_cause_of_each_broken_object(sandbox, kai
     assert text.exit_code == 0 and f"Root cause (critical): {reason}" in text.stdout
 
 
+def test_explain_pending_pod_gives_the_placement_numbers(sandbox, kai):
+    text = kai("explain", "bigjob").stdout
+    advisor = next(line for line in text.splitlines() if line.startswith("Placement advisor:"))
+    assert "no node can ever hold it" in advisor
+    assert "room for pods (allocatable less daemonsets) is cpu 3750m" in advisor
+    assert "it would fit now on node-" in advisor and "with requests of at most cpu" in advisor
+
+
 def test_explain_pod_by_kind_and_name_and_healthy_fallback(sandbox, kube, kai):
     pod = kube.list("Pod", "staging", label_selector="app=worker")[0]["metadata"]["name"]
     doc = kai("-o", "json", "explain", f"pod/{pod}").json()

@@ -198,7 +198,7 @@ def test_pod_unschedulable_reports_scheduler_reason_and_fixes() -> None:
     assert finding.evidence[0].startswith("PodScheduled=False Unschedulable: 0/3 nodes")
     assert finding.evidence[1].startswith("Warning FailedScheduling: 0/3 nodes")
     assert "the pod requests 32Gi; the largest node can allocate 16Gi" in finding.suggestion
-    assert 'kai -n ns "set memory request of deploy/db to 8Gi"' in finding.suggestion
+    assert "lower the request to what a node has free or add node capacity" in finding.suggestion
     assert "no node matches its nodeSelector/affinity" in finding.suggestion
 
 

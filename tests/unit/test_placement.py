@@ -208,6 +208,20 @@ def test_explain_unschedulable_never_fits_with_numbers():
     assert "node-d: taint dedicated=batch:NoSchedule not tolerated" in str(text)
 
 
+def test_explain_unschedulable_says_the_largest_request_that_fits_now():
+    busy = _group("batch", 3, 3000, on=("node-a", "node-b", "node-c"))
+    pod = PodGroup("shop", "api", 1, Resources(2000, GI, 1))
+    state = ClusterState(_demo_nodes(), (busy, pod))
+    text = explain_unschedulable(state, pod)
+    assert not text.never_fits
+    assert "node-a: free cpu 1 < request 2" in text.text
+    # node-d is free but tainted: the request must shrink to the 1 CPU the others have left
+    assert "it would fit now on node-a with requests of at most cpu 1\n" in text.text + "\n"
+    fits = explain_unschedulable(state, PodGroup("shop", "api", 1, Resources(900, GI, 1)))
+    assert "it fits now on: node-a, node-b, node-c" in fits.text
+    assert "would fit" not in fits.text
+
+
 def test_explain_unschedulable_lists_blocking_constraints():
     pod = PodGroup("shop", "db", 1, Resources(1000, GI, 1), node_selector={"disk": "ssd"})
     state = ClusterState(_demo_nodes(), (pod,))

@@ -143,4 +143,5 @@ def test_placement_input_pending_pod_explained():
     assert pending.key == "staging/bigjob"
     text = explain_unschedulable(state, pending).text
     assert "no node can ever hold it" in text
-    assert "largest allocatable cpu 3800m < request 8" in text
+    assert "the largest room for pods (allocatable less daemonsets) is cpu 3800m" in text
+    assert "node-c: room cpu 3700m < request 8" in text
