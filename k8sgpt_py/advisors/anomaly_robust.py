@@ -324,7 +324,7 @@ class RobustMetricScorer:
         if season is not None:
             residuals = row_medians(_windows(seasonal_residuals, s.recent_steps, at + 1))
             shift = np.abs(np.where(np.isnan(seasonal), np.nan, residuals))
-            shift /= seasonal_scale * s.seasonal_z
+            shift = shift / seasonal_scale / s.seasonal_z
         spread = row_robust_scales(_windows(local_residuals, s.variance_steps, at + 1), floor=floor)
         variance = spread / local_scale / s.variance_ratio
         past = _windows(local_residuals, s.variance_steps - 1, at)
