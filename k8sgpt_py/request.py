@@ -128,7 +128,8 @@ def make_plan(
         f"the offline planner does not understand {request!r} and no LLM is configured",
         hint="set KAI_MODEL and OPENAI_API_KEY (or KAI_BASE_URL for a local model such as Ollama); "
         "offline kai handles scale, restart, roll back, set image/resources/env, logs, "
-        "get/list/describe, delete pod, cordon/uncordon/drain",
+        "get/list/describe, delete pod, cordon/uncordon/drain, and questions such as "
+        "'why is worker failing', 'is the cluster healthy', 'anything unusual in shop'",
     )
 
 

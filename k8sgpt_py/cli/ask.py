@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from k8sgpt_py.cli._context import AppContext
     from k8sgpt_py.cli._ui import QuietUI, TextUI
     from k8sgpt_py.planner.plan import Plan
+    from k8sgpt_py.planner.questions import Question
     from k8sgpt_py.request import PlannerFn
     from k8sgpt_py.tools.base import ToolContext
 
@@ -36,6 +37,13 @@ def run_request(app_ctx: AppContext, request: str) -> None:
     from k8sgpt_py.request import RequestOptions, clean_request, handle_request
 
     clean_request(request)  # bad input fails before any connection is made
+    if app_ctx.offline or not app_ctx.settings.has_llm:
+        from k8sgpt_py.planner.questions import question
+
+        asked = question(request)
+        if asked is not None:
+            answer_question(app_ctx, asked)
+            return
     tool_ctx = app_ctx.tool_context()
     ui = make_ui(app_ctx)
     outcome = handle_request(
@@ -50,6 +58,27 @@ def run_request(app_ctx: AppContext, request: str) -> None:
         llm=llm_planner(app_ctx, ui),
     )
     finish(app_ctx, outcome, ui)
+
+
+def answer_question(app_ctx: AppContext, asked: Question) -> None:
+    """Answer a diagnostic question with the command that answers it (and say which)."""
+    from k8sgpt_py.cli.diagnose import explain_target, scan_findings
+    from k8sgpt_py.cli.insights import list_anomalies
+
+    if app_ctx.output == "text":
+        app_ctx.terminal.err().print(f"(offline: {asked.as_command()})", style="dim")
+    saved = app_ctx.namespace, app_ctx.all_namespaces
+    if asked.namespace:
+        app_ctx.namespace, app_ctx.all_namespaces = asked.namespace, False
+    try:
+        if asked.command == "explain" and asked.target:
+            explain_target(app_ctx, asked.target)
+        elif asked.command == "scan":
+            scan_findings(app_ctx)
+        else:
+            list_anomalies(app_ctx)
+    finally:
+        app_ctx.namespace, app_ctx.all_namespaces = saved
 
 
 def llm_planner(app_ctx: AppContext, ui: TextUI | QuietUI) -> PlannerFn | None:

@@ -29,12 +29,18 @@ def scan(
     ] = None,
 ) -> None:
     """Findings are data: exit 0 unless --fail-on is given and met."""
+    scan_findings(ctx.obj, only=only, fail_on=fail_on)
+
+
+def scan_findings(
+    app_ctx: AppContext, *, only: str | None = None, fail_on: str | None = None
+) -> None:
+    """Run the analyzers over -n's namespace (else every one) and write the findings."""
     from k8sgpt_py.diagnose import scan as run_scan
     from k8sgpt_py.errors import FindingsAtThreshold, UsageError
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.findings import show_findings
 
-    app_ctx: AppContext = ctx.obj
     if fail_on is not None and fail_on not in FAIL_ON:
         raise UsageError(f"unknown --fail-on level {fail_on!r}", hint="use warning or critical")
     names = [n.strip() for n in only.split(",") if n.strip()] if only else None
@@ -57,6 +63,11 @@ def explain(
     target: Annotated[list[str], typer.Argument(help="TYPE/NAME, or a name (fuzzy)")],
 ) -> None:
     """Gather evidence, run the analyzers, explain; with a model, propose the fix."""
+    explain_target(ctx.obj, " ".join(target))
+
+
+def explain_target(app_ctx: AppContext, target: str) -> None:
+    """Explain one object (TYPE/NAME or a fuzzy name) and write the explanation."""
     from k8sgpt_py.cli._ui import finish, make_ui
     from k8sgpt_py.cli.ask import llm_planner
     from k8sgpt_py.cluster.kinds import ANY_KIND
@@ -65,9 +76,8 @@ def explain(
     from k8sgpt_py.render.findings import show_explanation
     from k8sgpt_py.tools.common import find
 
-    app_ctx: AppContext = ctx.obj
     tool_ctx = app_ctx.tool_context()
-    found = find(tool_ctx, " ".join(target), kinds=ANY_KIND)
+    found = find(tool_ctx, target, kinds=ANY_KIND)
     explanation = gather(tool_ctx.cluster, found, now=app_ctx.now, metrics=tool_ctx.metrics)
     body = explanation.to_json() | {"planner": "offline", "answer": None, "changes": []}
     ui = make_ui(app_ctx, spinner_text=None)

@@ -23,13 +23,17 @@ def anomalies(
     since: Annotated[str, typer.Option("--since", help="how far back to look, e.g. 24h")] = "24h",
 ) -> None:
     """List anomalies: when, which metric, how unusual."""
+    list_anomalies(ctx.obj, workload=workload, since=since)
+
+
+def list_anomalies(app_ctx: AppContext, *, workload: str | None = None, since: str = "24h") -> None:
+    """Find anomalies in -n's namespace (else every one) and write them."""
     from k8sgpt_py.insights import find_anomalies
     from k8sgpt_py.metrics.base import MetricsUnavailable
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.text import plain, table
     from k8sgpt_py.timeutil import parse_duration
 
-    app_ctx: AppContext = ctx.obj
     window = parse_duration(since)
     tool_ctx = app_ctx.tool_context()
     if tool_ctx.metrics is None:

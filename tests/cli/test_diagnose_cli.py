@@ -46,6 +46,22 @@ def test_explain_offline_names_the_root_cause_of_each_broken_object(sandbox, kai
     assert text.exit_code == 0 and f"Root cause (critical): {reason}" in text.stdout
 
 
+def test_offline_questions_are_answered_by_explain_scan_and_anomalies(sandbox, kai):
+    why = kai("why is the worker pod crashing in staging?")
+    assert why.exit_code == 0, why.stderr
+    assert "(offline: kai -n staging explain worker)" in why.stderr
+    assert "Root cause (critical): CrashLoopBackOff" in why.stdout
+    doc = kai("-o", "json", "what's wrong with bigjob").json()
+    assert doc["kind"] == "Explanation" and doc["findings"][0]["reason"] == "Unschedulable"
+    health = kai("-o", "json", "is the cluster healthy").json()
+    assert health["kind"] == "Scan" and health["namespace"] is None
+    assert {f["reason"] for f in health["findings"]} >= {"CrashLoopBackOff", "NoEndpoints"}
+    unusual = kai("-o", "json", "anything unusual in shop").json()
+    assert [a["workload"] for a in unusual["anomalies"]] == ["cartservice"]
+    unknown = kai("why is nosuchthing failing")
+    assert unknown.exit_code == 2 and 'nothing named "nosuchthing"' in unknown.stderr
+
+
 def test_explain_pending_pod_gives_the_placement_numbers(sandbox, kai):
     text = kai("explain", "bigjob").stdout
     advisor = next(line for line in text.splitlines() if line.startswith("Placement advisor:"))

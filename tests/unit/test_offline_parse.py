@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from k8sgpt_py.planner.offline import Call, parse
+from k8sgpt_py.planner.questions import Question, question
 
 CASES = [
     ("scale checkout to 5", Call("scale_workload", {"name": "checkout", "replicas": 5})),
@@ -116,3 +117,38 @@ def test_offline_parse_splits_compound_requests():
 )
 def test_offline_parse_returns_none_when_not_understood(text):
     assert parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("why is worker crashing", Question("explain", "worker")),
+        ("Why is the worker pod crashing in staging?", Question("explain", "worker", "staging")),
+        ("why does bigjob stay pending", Question("explain", "bigjob")),
+        ("whats wrong with imagecheck -n staging", Question("explain", "imagecheck", "staging")),
+        ("kai, why is pod/worker-x restarting?", Question("explain", "pod/worker-x")),
+        ("debug memhog", Question("explain", "memhog")),
+        ("is frontend healthy", Question("explain", "frontend")),
+        ("is the cluster healthy", Question("scan")),
+        ("is everything ok in staging", Question("scan", None, "staging")),
+        ("any problems in the cluster", Question("scan")),
+        ("what is broken", Question("scan")),
+        ("anything unusual in shop", Question("anomalies", None, "shop")),
+        ("is there anything unusual in the metrics", Question("anomalies")),
+        ("any anomalies -n shop", Question("anomalies", None, "shop")),
+    ],
+)
+def test_questions_are_answered_by_a_command(text, expected):
+    assert question(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["scale worker to 3", "show logs of worker", "restart frontend", "why", "explain"]
+)
+def test_requests_that_are_not_questions(text):
+    assert question(text) is None
+
+
+def test_question_teaches_its_command():
+    assert Question("anomalies", None, "shop").as_command() == "kai -n shop anomalies"
+    assert Question("explain", "worker").as_command() == "kai explain worker"

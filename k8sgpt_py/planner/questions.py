@@ -1,0 +1,80 @@
+"""Diagnostic questions the offline planner answers with a command instead of tool calls.
+
+"why is worker crashing" is ``kai explain worker``, "is the cluster healthy" is ``kai scan``
+and "anything unusual in shop" is ``kai anomalies -n shop``: no model needed for those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from k8sgpt_py.planner.offline import normalise
+
+Command = Literal["explain", "scan", "anomalies"]
+
+_NS = r"(?:\s+(?:in|on)\s+(?:the\s+)?(?:namespace\s+)?(?P<ns>[a-z0-9-]+)(?:\s+namespace)?|\s+-n\s+(?P<ns2>[a-z0-9-]+))?"
+_TARGET = r"(?:the\s+|my\s+|our\s+)?(?P<target>[a-z0-9][a-z0-9./-]*)(?:\s+(?:pods?|deployment|deploy|statefulset|service|app|job|node))?"
+_WHOLE = ("cluster", "everything", "things", "all", "it", "stuff")
+_PATTERNS: tuple[tuple[str, Command], ...] = (
+    (
+        rf"(?:is|are)\s+(?:the\s+|my\s+|our\s+)?(?:{'|'.join(_WHOLE)})\s+(?:healthy|ok|okay|fine|alright|all\s+right|working|up){_NS}",
+        "scan",
+    ),
+    (
+        rf"(?:what(?:'?s|\s+is)|is\s+anything|anything)\s+(?:broken|wrong|failing|unhealthy|down|crashing){_NS}",
+        "scan",
+    ),
+    (rf"(?:are\s+there\s+)?(?:any\s+)?(?:problems|issues|errors|failures){_NS}", "scan"),
+    (rf"(?:health\s*check|scan|check)\s+(?:the\s+)?(?:cluster|everything){_NS}", "scan"),
+    (
+        rf"(?:is\s+there\s+|are\s+there\s+)?(?:anything|something)\s+(?:unusual|odd|weird|strange|abnormal|anomalous)(?:\s+in\s+the\s+metrics)?{_NS}",
+        "anomalies",
+    ),
+    (rf"(?:any|show|list|find)\s+(?:metric\s+)?anomal(?:y|ies){_NS}", "anomalies"),
+    (
+        rf"why\s+(?:is|are|does|do|did|was|were|isn't|aren't|doesn't|won't|can't|cannot|is\s+not|does\s+not|keeps?)\s+{_TARGET}(?:\s+[a-z'-]+)*?{_NS}",
+        "explain",
+    ),
+    (
+        rf"what(?:'?s|\s+is)\s+(?:wrong|going\s+on|happening|up)\s+with\s+{_TARGET}{_NS}",
+        "explain",
+    ),
+    (rf"(?:debug|troubleshoot|diagnose|explain|investigate)\s+{_TARGET}{_NS}", "explain"),
+    (
+        rf"(?:is|are)\s+{_TARGET}\s+(?:healthy|ok|okay|fine|alright|working|up|running|broken){_NS}",
+        "explain",
+    ),
+)
+_QUESTIONS = tuple((re.compile(rf"^{p}$", re.IGNORECASE), command) for p, command in _PATTERNS)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What to run: ``kai explain TARGET``, ``kai scan`` or ``kai anomalies`` in a namespace."""
+
+    command: Command
+    target: str | None = None
+    namespace: str | None = None
+
+    def as_command(self) -> str:
+        """The equivalent command line, to teach it."""
+        where = f" -n {self.namespace}" if self.namespace else ""
+        return f"kai{where} {self.command}" + (f" {self.target}" if self.target else "")
+
+
+def question(request: str) -> Question | None:
+    """The diagnostic question a request asks, or None when it asks something else."""
+    text = normalise(request)
+    for pattern, command in _QUESTIONS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        namespace = groups.get("ns") or groups.get("ns2")
+        if namespace in (*_WHOLE, "metrics"):
+            namespace = None
+        target = groups.get("target")
+        return Question(command, target.lower() if target else None, namespace)
+    return None
