@@ -67,7 +67,10 @@ def _print_status(app_ctx: AppContext, info: dict[str, object]) -> None:
 DEMO_STEPS: tuple[tuple[str, list[str]], ...] = (
     ("What is running in the shop namespace?", ["list pods in shop"]),
     ("Scan staging with every analyzer (no model needed).", ["-n", "staging", "scan"]),
-    ("Why is the worker crashing? Evidence, root cause and fix.", ["explain", "worker"]),
+    (
+        "Why is the worker crashing? Evidence, root cause and fix (kai explain, no model needed).",
+        ["why is the worker crashing?"],
+    ),
     ("And the pending bigjob? The placement advisor does the maths.", ["explain", "bigjob"]),
     (
         "Capacity from the forecast: the server-side dry-run diff comes first.",
