@@ -71,11 +71,11 @@ def answer_question(app_ctx: AppContext, asked: Question) -> None:
     if asked.namespace:
         app_ctx.namespace, app_ctx.all_namespaces = asked.namespace, False
     try:
-        if asked.command == "explain" and asked.target:
-            explain_target(app_ctx, asked.target)
+        if asked.command == "explain":
+            explain_target(app_ctx, asked.target or "")
         elif asked.command == "scan":
             scan_findings(app_ctx)
-        else:
+        elif asked.command == "anomalies":
             list_anomalies(app_ctx)
     finally:
         app_ctx.namespace, app_ctx.all_namespaces = saved

@@ -26,7 +26,8 @@ _KIND_WORDS = (
     r"hpas?|configmaps?|cm|secrets?|namespaces?|ns|events?|replicasets?|rs|jobs?|cronjobs?|"
     r"ingress(?:es)?|pvcs?|persistentvolumeclaims?|networkpolicies|pdbs?"
 )
-_NS = r"(?:\s+(?:in|on|from)\s+(?:the\s+)?(?:namespace\s+)?(?P<ns>[a-z0-9-]+)(?:\s+namespace)?|\s+-n\s+(?P<ns2>[a-z0-9-]+))?"
+# " in staging", " in namespace staging", " -n staging": the namespace a request names
+NS_SUFFIX = r"(?:\s+(?:in|on|from)\s+(?:the\s+)?(?:namespace\s+)?(?P<ns>[a-z0-9-]+)(?:\s+namespace)?|\s+-n\s+(?P<ns2>[a-z0-9-]+))?"
 _T = r"(?:the\s+)?(?P<target>[a-z0-9][a-z0-9./-]*(?:\s+(?:deployment|deploy|statefulset|app|workload|service))?)"
 _NUM = r"(?P<n>\d+)"
 _ONE_KIND = r"deployment|deploy|statefulset|sts|daemonset|ds|pod|service|svc|node|hpa|configmap|cm|secret|job|cronjob|pvc|ingress|namespace|ns|replicaset|rs"
@@ -145,97 +146,101 @@ _REPLICAS = r"(?:\s+(?:replicas?|pods?|instances?|copies))?"
 
 RULES: tuple[Rule, ...] = (
     _rule(
-        rf"(?:scale|size)\s+(?:up\s+|out\s+)?{_T}\s+(?:to\s+)?(?:handle|for|ahead of|before)\s+(?P<when>.+?)(?:\s+(?:traffic|load|peak|demand|rush))?{_NS}",
+        rf"(?:scale|size)\s+(?:up\s+|out\s+)?{_T}\s+(?:to\s+)?(?:handle|for|ahead of|before)\s+(?P<when>.+?)(?:\s+(?:traffic|load|peak|demand|rush))?{NS_SUFFIX}",
         _capacity,
     ),
     _rule(
-        rf"(?:scale|resize)\s+(?:up\s+|down\s+|in\s+|out\s+)?{_T}{_NSM}\s+(?:to|=)\s+(?:{_NUM}|(?P<zero>zero)){_REPLICAS}{_NS}",
-        _scale_to,
-    ),
-    _rule(rf"(?:scale\s+)?{_T}\s+to\s+{_NUM}\s+(?:replicas?|pods?|instances?){_NS}", _scale_to),
-    _rule(
-        rf"set\s+(?:the\s+)?(?:replicas?|replica count)\s+(?:of|for|on)\s+{_T}\s+to\s+{_NUM}{_NS}",
+        rf"(?:scale|resize)\s+(?:up\s+|down\s+|in\s+|out\s+)?{_T}{_NSM}\s+(?:to|=)\s+(?:{_NUM}|(?P<zero>zero)){_REPLICAS}{NS_SUFFIX}",
         _scale_to,
     ),
     _rule(
-        rf"(?:scale|resize)\s+(?P<dir>up|down|out|in)?\s*{_T}\s+(?:(?P<dir2>up|down)\s+)?by\s+(?P<sign>[+-])?(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{_NS}",
+        rf"(?:scale\s+)?{_T}\s+to\s+{_NUM}\s+(?:replicas?|pods?|instances?){NS_SUFFIX}", _scale_to
+    ),
+    _rule(
+        rf"set\s+(?:the\s+)?(?:replicas?|replica count)\s+(?:of|for|on)\s+{_T}\s+to\s+{_NUM}{NS_SUFFIX}",
+        _scale_to,
+    ),
+    _rule(
+        rf"(?:scale|resize)\s+(?P<dir>up|down|out|in)?\s*{_T}\s+(?:(?P<dir2>up|down)\s+)?by\s+(?P<sign>[+-])?(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{NS_SUFFIX}",
         _scale_by,
     ),
     _rule(
-        rf"scale\s+{_T}\s+(?P<dir>up|down)\s+(?:by\s+)?(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{_NS}",
+        rf"scale\s+{_T}\s+(?P<dir>up|down)\s+(?:by\s+)?(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{NS_SUFFIX}",
         _scale_by,
     ),
     _rule(
-        rf"(?P<dir>add|remove)\s+{_NUM}\s+(?:more\s+)?(?:replicas?|pods?|instances?)\s+(?:to|from|of)\s+{_T}{_NS}",
+        rf"(?P<dir>add|remove)\s+{_NUM}\s+(?:more\s+)?(?:replicas?|pods?|instances?)\s+(?:to|from|of)\s+{_T}{NS_SUFFIX}",
         _scale_by,
     ),
     _rule(
-        rf"(?P<dir>increase|decrease|reduce)\s+(?:the\s+)?(?:replicas?\s+of\s+)?{_T}\s+by\s+(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{_NS}",
+        rf"(?P<dir>increase|decrease|reduce)\s+(?:the\s+)?(?:replicas?\s+of\s+)?{_T}\s+by\s+(?:{_NUM}|(?P<pct>\d+(?:\.\d+)?)\s*%){_REPLICAS}{NS_SUFFIX}",
         _scale_by,
     ),
     _rule(
-        rf"(?:rollout\s+|rolling\s+)?(?:restart|bounce|reboot|recycle|redeploy)\s+(?:(?:deployment|deploy|statefulset|daemonset)\s+)?{_T}{_NS}",
+        rf"(?:rollout\s+|rolling\s+)?(?:restart|bounce|reboot|recycle|redeploy)\s+(?:(?:deployment|deploy|statefulset|daemonset)\s+)?{_T}{NS_SUFFIX}",
         _named("restart_workload"),
     ),
     _rule(
-        rf"(?:rollout\s+undo|roll\s*back|rollback|revert)\s+(?:(?:deployment|deploy)\s+)?{_T}(?:\s+to\s+(?:the\s+)?(?:previous|last|prior)(?:\s+(?:revision|version|release))?)?{_NS}",
+        rf"(?:rollout\s+undo|roll\s*back|rollback|revert)\s+(?:(?:deployment|deploy)\s+)?{_T}(?:\s+to\s+(?:the\s+)?(?:previous|last|prior)(?:\s+(?:revision|version|release))?)?{NS_SUFFIX}",
         _named("rollback_deployment"),
     ),
     _rule(
-        rf"(?:roll\s*back|rollback|revert)\s+{_T}\s+to\s+(?:revision|rev)\s+(?P<rev>\d+){_NS}",
+        rf"(?:roll\s*back|rollback|revert)\s+{_T}\s+to\s+(?:revision|rev)\s+(?P<rev>\d+){NS_SUFFIX}",
         lambda g: Call("rollback_deployment", {**_target(g), "to_revision": int(g["rev"])}),
     ),
     _rule(
-        rf"undo\s+(?:the\s+)?(?:last\s+)?(?:rollout|deploy(?:ment)?|release)\s+(?:of|for|on)\s+{_T}{_NS}",
+        rf"undo\s+(?:the\s+)?(?:last\s+)?(?:rollout|deploy(?:ment)?|release)\s+(?:of|for|on)\s+{_T}{NS_SUFFIX}",
         _named("rollback_deployment"),
     ),
     _rule(
-        rf"set\s+(?:the\s+)?image\s+(?:of|for|on)\s+{_T}(?:\s+container\s+(?P<container>[a-z0-9-]+))?\s+to\s+(?P<image>\S+){_NS}",
+        rf"set\s+(?:the\s+)?image\s+(?:of|for|on)\s+{_T}(?:\s+container\s+(?P<container>[a-z0-9-]+))?\s+to\s+(?P<image>\S+){NS_SUFFIX}",
         _image,
     ),
     _rule(
-        rf"set\s+image\s+(?:(?:deployment|deploy|statefulset|sts|daemonset|ds)/)?{_T}\s+(?P<container>[a-z0-9-]+)=(?P<image>\S+){_NS}",
+        rf"set\s+image\s+(?:(?:deployment|deploy|statefulset|sts|daemonset|ds)/)?{_T}\s+(?P<container>[a-z0-9-]+)=(?P<image>\S+){NS_SUFFIX}",
         _image,
     ),
     _rule(
-        rf"(?:update|upgrade|change|bump)\s+{_T}(?:'s)?\s+(?:image\s+)?to\s+(?P<image>\S+){_NS}",
+        rf"(?:update|upgrade|change|bump)\s+{_T}(?:'s)?\s+(?:image\s+)?to\s+(?P<image>\S+){NS_SUFFIX}",
         _image,
     ),
     _rule(
-        rf"(?:set|change|update)\s+(?:the\s+)?(?P<res>cpu|memory|mem)\s+(?P<sec>requests?|limits?)\s+(?:of|for|on)\s+{_T}\s+to\s+(?P<q>[0-9.]+[a-zA-Z]*){_NS}",
+        rf"(?:set|change|update)\s+(?:the\s+)?(?P<res>cpu|memory|mem)\s+(?P<sec>requests?|limits?)\s+(?:of|for|on)\s+{_T}\s+to\s+(?P<q>[0-9.]+[a-zA-Z]*){NS_SUFFIX}",
         _resources,
     ),
     _rule(
-        rf"(?:set|change|update)\s+{_T}(?:'s)?\s+(?P<res>cpu|memory|mem)\s+(?P<sec>requests?|limits?)\s+to\s+(?P<q>[0-9.]+[a-zA-Z]*){_NS}",
+        rf"(?:set|change|update)\s+{_T}(?:'s)?\s+(?P<res>cpu|memory|mem)\s+(?P<sec>requests?|limits?)\s+to\s+(?P<q>[0-9.]+[a-zA-Z]*){NS_SUFFIX}",
         _resources,
     ),
     _rule(
-        rf"give\s+{_T}\s+(?:a\s+)?(?P<q>[0-9.]+[a-zA-Z]*)\s+(?:of\s+)?(?P<res>cpu|memory|mem)(?:\s+(?P<sec>requests?|limits?))?{_NS}",
+        rf"give\s+{_T}\s+(?:a\s+)?(?P<q>[0-9.]+[a-zA-Z]*)\s+(?:of\s+)?(?P<res>cpu|memory|mem)(?:\s+(?P<sec>requests?|limits?))?{NS_SUFFIX}",
         lambda g: _resources({**g, "sec": g.get("sec") or "limit"}),
     ),
     _rule(
-        rf"set\s+(?P<sec>requests?|limits?)\s+(?P<pairs>(?:(?:cpu|memory|mem)\s*=\s*[0-9.]+[a-zA-Z]*[\s,]*)+)\s*(?:on|for|of)\s+{_T}{_NS}",
+        rf"set\s+(?P<sec>requests?|limits?)\s+(?P<pairs>(?:(?:cpu|memory|mem)\s*=\s*[0-9.]+[a-zA-Z]*[\s,]*)+)\s*(?:on|for|of)\s+{_T}{NS_SUFFIX}",
         _resources_pairs,
     ),
     _rule(
-        rf"set\s+(?:the\s+)?env(?:ironment)?(?:\s+var(?:iable)?s?)?\s+(?P<pairs>(?:[a-z_][a-z0-9_]*=\S+\s*)+)\s*(?:on|for|in|of)\s+{_T}{_NS}",
+        rf"set\s+(?:the\s+)?env(?:ironment)?(?:\s+var(?:iable)?s?)?\s+(?P<pairs>(?:[a-z_][a-z0-9_]*=\S+\s*)+)\s*(?:on|for|in|of)\s+{_T}{NS_SUFFIX}",
         _env,
     ),
     _rule(
-        rf"(?:show\s+|get\s+|tail\s+|print\s+|fetch\s+)?(?:me\s+)?(?:the\s+)?(?:last\s+{_NUM}\s+(?:lines?\s+(?:of\s+)?)?)?(?P<prev>previous\s+|crashed\s+)?logs?\s+(?:of|for|from)\s+(?:the\s+)?(?:(?:previous|crashed)\s+(?:container\s+)?(?:of\s+)?)?{_T}(?P<prev2>\s+previous)?{_NS}",
+        rf"(?:show\s+|get\s+|tail\s+|print\s+|fetch\s+)?(?:me\s+)?(?:the\s+)?(?:last\s+{_NUM}\s+(?:lines?\s+(?:of\s+)?)?)?(?P<prev>previous\s+|crashed\s+)?logs?\s+(?:of|for|from)\s+(?:the\s+)?(?:(?:previous|crashed)\s+(?:container\s+)?(?:of\s+)?)?{_T}(?P<prev2>\s+previous)?{NS_SUFFIX}",
         _logs,
     ),
     _rule(
-        rf"(?:show\s+|get\s+|print\s+)?(?:me\s+)?(?:the\s+)?(?:last\s+{_NUM}\s+(?:lines?\s+(?:of\s+)?)?)?(?P<prev>previous\s+)?{_T}(?:'s)?\s+(?:previous\s+)?logs?{_NS}",
+        rf"(?:show\s+|get\s+|print\s+)?(?:me\s+)?(?:the\s+)?(?:last\s+{_NUM}\s+(?:lines?\s+(?:of\s+)?)?)?(?P<prev>previous\s+)?{_T}(?:'s)?\s+(?:previous\s+)?logs?{NS_SUFFIX}",
         _logs,
     ),
     _rule(
-        rf"(?:logs?|tail)\s+{_T}(?:\s+--tail[= ]{_NUM})?(?P<prev>\s+(?:--previous|-p|previous))?{_NS}",
+        rf"(?:logs?|tail)\s+{_T}(?:\s+--tail[= ]{_NUM})?(?P<prev>\s+(?:--previous|-p|previous))?{NS_SUFFIX}",
         _logs,
     ),
-    _rule(rf"(?:delete|kill|remove|evict)\s+(?:the\s+)?pod\s+{_T}{_NS}", _named("delete_pod")),
     _rule(
-        rf"(?:delete|remove|destroy)\s+(?:the\s+)?(?P<kind>deployment|deploy|statefulset|sts|daemonset|ds|service|svc|configmap|cm|secret|job|cronjob|pvc|persistentvolumeclaim|ingress|namespace|ns|node|hpa)\s+{_T}{_NS}",
+        rf"(?:delete|kill|remove|evict)\s+(?:the\s+)?pod\s+{_T}{NS_SUFFIX}", _named("delete_pod")
+    ),
+    _rule(
+        rf"(?:delete|remove|destroy)\s+(?:the\s+)?(?P<kind>deployment|deploy|statefulset|sts|daemonset|ds|service|svc|configmap|cm|secret|job|cronjob|pvc|persistentvolumeclaim|ingress|namespace|ns|node|hpa)\s+{_T}{NS_SUFFIX}",
         lambda g: Call("delete_resource", {**_target(g), "kind": g["kind"].lower()}),
     ),
     _rule(
@@ -250,24 +255,25 @@ RULES: tuple[Rule, ...] = (
         r"(?:drain)\s+(?:the\s+)?(?:node\s+)?(?P<target>[a-z0-9][a-z0-9.-]*)", _named("drain_node")
     ),
     _rule(
-        rf"(?:list|show|get|display)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?P<kind>{_KIND_WORDS}){_ALL}{_NS}",
+        rf"(?:list|show|get|display)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?P<kind>{_KIND_WORDS}){_ALL}{NS_SUFFIX}",
         _list,
     ),
-    _rule(rf"what(?:'s|\s+is)\s+running{_ALL}{_NS}", lambda g: _list({**g, "kind": "pods"})),
+    _rule(rf"what(?:'s|\s+is)\s+running{_ALL}{NS_SUFFIX}", lambda g: _list({**g, "kind": "pods"})),
     _rule(
-        rf"(?:get|show\s+(?:me\s+)?(?:the\s+)?(?:yaml|manifest|spec)\s+(?:of|for))\s+(?:the\s+)?(?P<kind>{_ONE_KIND})\s+{_T}(?:\s+-o\s+(?:yaml|json))?{_NS}",
+        rf"(?:get|show\s+(?:me\s+)?(?:the\s+)?(?:yaml|manifest|spec)\s+(?:of|for))\s+(?:the\s+)?(?P<kind>{_ONE_KIND})\s+{_T}(?:\s+-o\s+(?:yaml|json))?{NS_SUFFIX}",
         _named("get_resource"),
     ),
     _rule(
-        rf"(?:show\s+(?:me\s+)?(?:the\s+)?(?:yaml|manifest|spec)\s+(?:of|for)|get)\s+(?:the\s+)?{_T}\s+-o\s+(?:yaml|json){_NS}",
+        rf"(?:show\s+(?:me\s+)?(?:the\s+)?(?:yaml|manifest|spec)\s+(?:of|for)|get)\s+(?:the\s+)?{_T}\s+-o\s+(?:yaml|json){NS_SUFFIX}",
         _named("get_resource"),
     ),
     _rule(
-        rf"(?:describe|inspect|status\s+of|show\s+me|show|get)\s+(?:the\s+)?(?:(?P<kind>{_ONE_KIND})\s+)?{_T}{_NS}",
+        rf"(?:describe|inspect|status\s+of|show\s+me|show|get)\s+(?:the\s+)?(?:(?P<kind>{_ONE_KIND})\s+)?{_T}{NS_SUFFIX}",
         _named("describe_resource"),
     ),
     _rule(
-        rf"(?:how\s+many\s+replicas\s+(?:does|do)\s+){_T}\s+have{_NS}", _named("describe_resource")
+        rf"(?:how\s+many\s+replicas\s+(?:does|do)\s+){_T}\s+have{NS_SUFFIX}",
+        _named("describe_resource"),
     ),
 )
 

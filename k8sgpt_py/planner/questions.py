@@ -10,40 +10,39 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from k8sgpt_py.planner.offline import normalise
+from k8sgpt_py.planner.offline import NS_SUFFIX, normalise
 
 Command = Literal["explain", "scan", "anomalies"]
 
-_NS = r"(?:\s+(?:in|on)\s+(?:the\s+)?(?:namespace\s+)?(?P<ns>[a-z0-9-]+)(?:\s+namespace)?|\s+-n\s+(?P<ns2>[a-z0-9-]+))?"
 _TARGET = r"(?:the\s+|my\s+|our\s+)?(?P<target>[a-z0-9][a-z0-9./-]*)(?:\s+(?:pods?|deployment|deploy|statefulset|service|app|job|node))?"
 _WHOLE = ("cluster", "everything", "things", "all", "it", "stuff")
 _PATTERNS: tuple[tuple[str, Command], ...] = (
     (
-        rf"(?:is|are)\s+(?:the\s+|my\s+|our\s+)?(?:{'|'.join(_WHOLE)})\s+(?:healthy|ok|okay|fine|alright|all\s+right|working|up){_NS}",
+        rf"(?:is|are)\s+(?:the\s+|my\s+|our\s+)?(?:{'|'.join(_WHOLE)})\s+(?:healthy|ok|okay|fine|alright|all\s+right|working|up){NS_SUFFIX}",
         "scan",
     ),
     (
-        rf"(?:what(?:'?s|\s+is)|is\s+anything|anything)\s+(?:broken|wrong|failing|unhealthy|down|crashing){_NS}",
+        rf"(?:what(?:'?s|\s+is)|is\s+anything|anything)\s+(?:broken|wrong|failing|unhealthy|down|crashing){NS_SUFFIX}",
         "scan",
     ),
-    (rf"(?:are\s+there\s+)?(?:any\s+)?(?:problems|issues|errors|failures){_NS}", "scan"),
-    (rf"(?:health\s*check|scan|check)\s+(?:the\s+)?(?:cluster|everything){_NS}", "scan"),
+    (rf"(?:are\s+there\s+)?(?:any\s+)?(?:problems|issues|errors|failures){NS_SUFFIX}", "scan"),
+    (rf"(?:health\s*check|scan|check)\s+(?:the\s+)?(?:cluster|everything){NS_SUFFIX}", "scan"),
     (
-        rf"(?:is\s+there\s+|are\s+there\s+)?(?:anything|something)\s+(?:unusual|odd|weird|strange|abnormal|anomalous)(?:\s+in\s+the\s+metrics)?{_NS}",
+        rf"(?:is\s+there\s+|are\s+there\s+)?(?:anything|something)\s+(?:unusual|odd|weird|strange|abnormal|anomalous)(?:\s+in\s+the\s+metrics)?{NS_SUFFIX}",
         "anomalies",
     ),
-    (rf"(?:any|show|list|find)\s+(?:metric\s+)?anomal(?:y|ies){_NS}", "anomalies"),
+    (rf"(?:any|show|list|find)\s+(?:metric\s+)?anomal(?:y|ies){NS_SUFFIX}", "anomalies"),
     (
-        rf"why\s+(?:is|are|does|do|did|was|were|isn't|aren't|doesn't|won't|can't|cannot|is\s+not|does\s+not|keeps?)\s+{_TARGET}(?:\s+[a-z'-]+)*?{_NS}",
+        rf"why\s+(?:is|are|does|do|did|was|were|isn't|aren't|doesn't|won't|can't|cannot|is\s+not|does\s+not|keeps?)\s+{_TARGET}(?:\s+[a-z'-]+)*?{NS_SUFFIX}",
         "explain",
     ),
     (
-        rf"what(?:'?s|\s+is)\s+(?:wrong|going\s+on|happening|up)\s+with\s+{_TARGET}{_NS}",
+        rf"what(?:'?s|\s+is)\s+(?:wrong|going\s+on|happening|up)\s+with\s+{_TARGET}{NS_SUFFIX}",
         "explain",
     ),
-    (rf"(?:debug|troubleshoot|diagnose|explain|investigate)\s+{_TARGET}{_NS}", "explain"),
+    (rf"(?:debug|troubleshoot|diagnose|explain|investigate)\s+{_TARGET}{NS_SUFFIX}", "explain"),
     (
-        rf"(?:is|are)\s+{_TARGET}\s+(?:healthy|ok|okay|fine|alright|working|up|running|broken){_NS}",
+        rf"(?:is|are)\s+{_TARGET}\s+(?:healthy|ok|okay|fine|alright|working|up|running|broken){NS_SUFFIX}",
         "explain",
     ),
 )
