@@ -80,7 +80,7 @@ def cpu_request_of(workload: dict[str, Any]) -> float:
 
 def plan_for(ctx: ToolContext, found: Resolved, when: str) -> CapacityAnswer:
     """Forecast the window's peak, size the replicas, check they fit, and propose."""
-    from k8sgpt_py.advisors.capacity import plan_capacity
+    from k8sgpt_py.advisors.capacity import WindowOutOfReach, plan_capacity
     from k8sgpt_py.advisors.timephrase import parse_time_phrase
 
     if ctx.metrics is None:
@@ -100,6 +100,8 @@ def plan_for(ctx: ToolContext, found: Resolved, when: str) -> CapacityAnswer:
             window=window,
             now=ctx.now,
         )
+    except WindowOutOfReach as exc:  # bad input: a time kai cannot forecast
+        raise UsageError(f"cannot plan capacity for {found}: {exc}", hint=_reach_hint(exc)) from exc
     except ValueError as exc:
         raise KaiError(f"cannot plan capacity for {found}: {exc}") from exc
     answer = CapacityAnswer(workload=str(found), plan=plan)
@@ -108,12 +110,31 @@ def plan_for(ctx: ToolContext, found: Resolved, when: str) -> CapacityAnswer:
     return answer
 
 
+def _reach_hint(exc: Any) -> str:
+    """What kai can forecast, and what to ask instead."""
+    from k8sgpt_py.advisors.capacity import MAX_HORIZON_DAYS
+
+    if not exc.is_too_far:
+        return 'ask about a coming time, e.g. "Friday", "tomorrow evening" or "next week"'
+    return (
+        f"kai forecasts up to {MAX_HORIZON_DAYS:g} days past the last metric sample "
+        f"({exc.history_end:%Y-%m-%d %H:%M %Z}): ask about a time that ends by "
+        f'{exc.latest_end:%A %Y-%m-%d %H:%M}, e.g. "Friday" or "next week"'
+    )
+
+
 def _holidays(ctx: ToolContext) -> dict[str, Any]:
     from datetime import date
 
     out: dict[str, Any] = {}
     for name, value in (ctx.settings.holidays or {}).items():
-        out[name] = date.fromisoformat(str(value))
+        try:
+            out[str(name)] = date.fromisoformat(str(value))
+        except ValueError:
+            raise UsageError(
+                f"holiday {name!r} in the config file is not a date: {str(value)[:40]!r}",
+                hint="write holidays as NAME: YYYY-MM-DD",
+            ) from None
     return out
 
 

@@ -7,13 +7,19 @@ consolidation into drain proposals (proposals only: the changes pipeline still d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from k8sgpt_py.cluster.kube import Cluster
 from k8sgpt_py.errors import UsageError
 from k8sgpt_py.tools.base import ToolContext
+
+# The solver's time grows with the pods it places (10,000 take ~25 s on the demo cluster);
+# a what-if beyond this is a typo, not a plan.
+MAX_WHAT_IF_REPLICAS = 10_000
+_COUNT = re.compile(r"[0-9]+")
 
 
 def read_state(cluster: Cluster) -> Any:
@@ -31,8 +37,7 @@ def workload_keys(ctx: ToolContext, changes: Mapping[str, int]) -> dict[str, int
 
     keys = {}
     for name, replicas in changes.items():
-        if replicas < 0:
-            raise UsageError(f"replica count for {name} must be >= 0, got {replicas}")
+        _check_count(name, replicas)
         found = find(ctx, name, kinds=("Deployment", "StatefulSet"))
         keys[f"{found.namespace}/{found.name}"] = replicas
     return keys
@@ -43,12 +48,31 @@ def parse_what_if(items: list[str]) -> dict[str, int]:
     out = {}
     for item in items:
         name, sep, count = item.partition("=")
-        if not sep or not name.strip() or not count.strip().isdigit():
+        if not sep or not name.strip():
             raise UsageError(
-                f"bad --what-if {item!r}", hint="use WORKLOAD=REPLICAS, e.g. checkout=12"
+                f"bad --what-if {item[:60]!r}", hint="use WORKLOAD=REPLICAS, e.g. checkout=12"
             )
-        out[name.strip()] = int(count)
+        if not _COUNT.fullmatch(count.strip()):
+            _bad_count(name.strip(), count.strip())
+        out[name.strip()] = _check_count(name.strip(), int(count))
     return out
+
+
+def _check_count(name: str, replicas: object) -> int:
+    """A replica count from 0 to MAX_WHAT_IF_REPLICAS, else UsageError (exit 2)."""
+    if isinstance(replicas, bool) or not isinstance(replicas, int):
+        _bad_count(name, replicas)
+    if not 0 <= replicas <= MAX_WHAT_IF_REPLICAS:
+        _bad_count(name, replicas)
+    return replicas
+
+
+def _bad_count(name: str, count: object) -> NoReturn:
+    raise UsageError(
+        f"replica count for {name[:60]} must be a whole number from 0 to "
+        f"{MAX_WHAT_IF_REPLICAS}, got {str(count)[:40]!r}",
+        hint="use WORKLOAD=REPLICAS, e.g. checkout=12",
+    )
 
 
 def what_if(ctx: ToolContext, changes: Mapping[str, int]) -> Any:

@@ -41,6 +41,22 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
+# kai's clock in every test (KAI_NOW, k8sgpt_py/clock.py): Monday 09:00 UTC, nine hours after
+# the demo metric history (examples/shop/metrics.csv) ends, so CsvSource shifts it by zero
+# weeks and the raw CSV rows are exactly what kai sees. The sandbox stamps objects and events
+# with the same instant. Session-wide, so module- and session-scoped fixtures (shared sandboxes,
+# the Prometheus backfill) see it too; a test that needs another "now" monkeypatches KAI_NOW.
+FIXED_NOW = "2026-11-23T09:00:00Z"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pinned_clock() -> Iterator[str]:
+    """No test depends on the wall clock or today's date."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KAI_NOW", FIXED_NOW)
+        yield FIXED_NOW
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any connection outside 127.0.0.1/::1 fails the test."""

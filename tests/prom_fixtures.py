@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from k8sgpt_py import clock
 from k8sgpt_py.metrics import CsvSource, csv_to_openmetrics
 
 HEADER = "timestamp,namespace,workload,replicas,requests_per_second,cpu_millicores,memory_bytes"
@@ -129,7 +130,7 @@ def prometheus_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Promet
     if missing:
         pytest.skip(f"{' and '.join(missing)} not on PATH (apt-get install prometheus)")
     root = tmp_path_factory.mktemp("prometheus")
-    now = datetime.now(UTC)
+    now = clock.now()  # KAI_NOW, pinned for the session by conftest.py: not the wall clock
     csv_path = write_demo_csv(
         root / "metrics.csv", end=last_monday(now) - timedelta(weeks=1), days=DEMO_DAYS
     )

@@ -11,16 +11,39 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from k8sgpt_py.advisors.forecast import Forecast, forecast
 from k8sgpt_py.advisors.timephrase import TimeWindow
 
-MAX_HORIZON_DAYS = 28.0
+MAX_HORIZON_DAYS = 28.0  # how far past the last metric sample kai forecasts
 HUBER_K = 1.345
 MIN_SAMPLES = 10
+
+
+class WindowOutOfReach(ValueError):
+    """The window is already over, or further ahead than kai forecasts.
+
+    Attributes:
+        window: The window asked for.
+        history_end: Time of the last metric sample (the forecast starts there).
+        latest_end: The latest window end kai can forecast to.
+    """
+
+    def __init__(
+        self, message: str, *, window: TimeWindow, history_end: datetime, latest_end: datetime
+    ) -> None:
+        super().__init__(message)
+        self.window = window
+        self.history_end = history_end
+        self.latest_end = latest_end
+
+    @property
+    def is_too_far(self) -> bool:
+        """True when the window ends beyond the forecast horizon (else it is over)."""
+        return self.window.end > self.latest_end
 
 
 @dataclass(frozen=True)
@@ -247,6 +270,26 @@ def _history_before(
     return (ts[order][keep], *(arr[order][keep] for arr in arrays))
 
 
+def _check_reach(window: TimeWindow, history_end: float) -> float:
+    """Seconds from the last sample to the window's end; WindowOutOfReach if out of reach."""
+    horizon_seconds = _as_epoch(window.end) - history_end
+    if 0 < horizon_seconds <= MAX_HORIZON_DAYS * 86400:
+        return horizon_seconds
+    tz = window.start.tzinfo or UTC
+    last = datetime.fromtimestamp(history_end, tz=tz)
+    latest = last + timedelta(days=MAX_HORIZON_DAYS)
+    if horizon_seconds <= 0:
+        message = (
+            f"window {window.label} ends before the end of the history ({last:%Y-%m-%d %H:%M})"
+        )
+    else:
+        message = (
+            f"window {window.label} ends {math.ceil(horizon_seconds / 86400)} days after the "
+            f"last metric sample; kai forecasts at most {MAX_HORIZON_DAYS:g} days ahead"
+        )
+    raise WindowOutOfReach(message, window=window, history_end=last, latest_end=latest)
+
+
 def plan_capacity(
     timestamps: np.ndarray,
     rps: np.ndarray,
@@ -282,14 +325,12 @@ def plan_capacity(
         The plan with all its evidence.
 
     Raises:
-        ValueError: Window already over or too far ahead, or unusable history.
+        WindowOutOfReach: The window is over, or more than MAX_HORIZON_DAYS ahead of the
+            last sample (a ValueError).
+        ValueError: Unusable history.
     """
     ts, rps_h, cpu_h, rep_h = _history_before(now, timestamps, rps, cpu_millicores, replicas)
-    horizon_seconds = _as_epoch(window.end) - float(ts[-1])
-    if horizon_seconds <= 0:
-        raise ValueError(f"window {window.label} ends before the end of the history")
-    if horizon_seconds > MAX_HORIZON_DAYS * 86400:
-        raise ValueError(f"window {window.label} is more than {MAX_HORIZON_DAYS:g} days ahead")
+    horizon_seconds = _check_reach(window, float(ts[-1]))
     fc = forecast(ts, rps_h, horizon_seconds, holidays=holidays, interval=interval)
     peak, peak_mean, peak_at = _window_peak(fc, window)
     peak = max(peak, 0.0)

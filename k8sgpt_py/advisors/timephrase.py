@@ -308,9 +308,12 @@ def parse_time_phrase(
         _iso,
         _clock_only,
     )
-    for parse in parsers:
-        if window is None and phrase:
-            window = parse(phrase, now, tz)
+    try:
+        for parse in parsers:
+            if window is None and phrase:
+                window = parse(phrase, now, tz)
+    except OverflowError:  # "in 99999999 days": past the calendar's end
+        raise ValueError(f"time phrase {text!r} is too far from now") from None
     if window is not None:
         return window
     raise ValueError(

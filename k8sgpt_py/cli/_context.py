@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from k8sgpt_py import clock
 from k8sgpt_py.config import Settings, state_dir
 from k8sgpt_py.render.console import Terminal
 
@@ -37,7 +38,7 @@ class AppContext:
     use_sandbox: bool = False
     verbose: bool = False
     debug: bool = False
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = field(default_factory=clock.now)  # KAI_NOW pins it
     _cluster: Cluster | None = None
     _sandbox: Any = None
     _tmp: Any = None

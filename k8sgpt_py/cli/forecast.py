@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +27,7 @@ def forecast(
     plot: Annotated[Path | None, typer.Option("--plot", help="also write a PNG here")] = None,
 ) -> None:
     """History plus forecast band on a terminal, the numbers with -o json."""
+    from k8sgpt_py.advisors.capacity import MAX_HORIZON_DAYS
     from k8sgpt_py.insights import forecast_workload
     from k8sgpt_py.metrics.base import MetricsUnavailable
     from k8sgpt_py.render.emit import document, emit_data
@@ -35,7 +37,12 @@ def forecast(
     from k8sgpt_py.tools.common import find
 
     app_ctx: AppContext = ctx.obj
-    ahead = parse_duration(horizon)
+    ahead = parse_duration(
+        horizon,
+        name="--horizon",
+        at_most=timedelta(days=MAX_HORIZON_DAYS),
+        why=f"kai forecasts at most {MAX_HORIZON_DAYS:g} days ahead",
+    )
     tool_ctx = app_ctx.tool_context()
     found = find(tool_ctx, target, kinds=("Deployment", "StatefulSet", "DaemonSet"))
     if tool_ctx.metrics is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     from k8sgpt_py.cli._context import AppContext
+
+
+MAX_SINCE_DAYS = 28
 
 
 def register(app: typer.Typer) -> None:
@@ -28,13 +32,19 @@ def anomalies(
 
 def list_anomalies(app_ctx: AppContext, *, workload: str | None = None, since: str = "24h") -> None:
     """Find anomalies in -n's namespace (else every one) and write them."""
-    from k8sgpt_py.insights import find_anomalies
+    from k8sgpt_py.insights import TRAINING_DAYS, find_anomalies
     from k8sgpt_py.metrics.base import MetricsUnavailable
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.text import plain, table
     from k8sgpt_py.timeutil import parse_duration
 
-    window = parse_duration(since)
+    window = parse_duration(
+        since,
+        name="--since",
+        at_most=timedelta(days=MAX_SINCE_DAYS),
+        why=f"kai judges at most the last {MAX_SINCE_DAYS} days, against the "
+        f"{TRAINING_DAYS} days before them",
+    )
     tool_ctx = app_ctx.tool_context()
     if tool_ctx.metrics is None:
         raise MetricsUnavailable(

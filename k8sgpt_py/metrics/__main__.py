@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from k8sgpt_py import clock
 from k8sgpt_py.errors import ExitCode, KaiError
 from k8sgpt_py.metrics.openmetrics import csv_to_openmetrics
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        end = datetime.fromisoformat(args.end) if args.end else datetime.now(UTC)
+        end = datetime.fromisoformat(args.end) if args.end else clock.now()
         export = csv_to_openmetrics(
             args.csv, args.out, end=end, counter_step_seconds=args.counter_step
         )

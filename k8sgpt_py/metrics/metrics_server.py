@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from k8sgpt_py import clock
 from k8sgpt_py.metrics.base import (
     UNITS,
     Metric,
@@ -52,7 +53,7 @@ class MetricsServerSource:
         self,
         list_pod_metrics: ListPodMetrics,
         *,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.list_pod_metrics = list_pod_metrics
         self.now = now

@@ -12,10 +12,10 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from k8sgpt_py import clock
 from k8sgpt_py.sandbox.resources import BY_KEY, ResourceType
 
 Obj = dict[str, Any]
@@ -63,7 +63,7 @@ def clone(value: Any) -> Any:
 
 def now_iso() -> str:
     """Current UTC time in the RFC 3339 form the API uses."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def short_hash(text: str, length: int = 10) -> str:

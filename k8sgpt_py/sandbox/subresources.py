@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from k8sgpt_py import clock
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.patch import PatchError, apply_patch
 from k8sgpt_py.sandbox.resources import ResourceType
@@ -208,7 +208,7 @@ def node_leases(api: Api, namespace: str | None) -> list[Obj]:
     """Kubelet heartbeat ``Lease`` objects in ``kube-node-lease``, renewed "now"."""
     if namespace not in {None, "kube-node-lease"}:
         return []
-    renewed = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    renewed = clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return [
         {
             "kind": "Lease",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from k8sgpt_py import clock
 from k8sgpt_py.sandbox.resources import ResourceType
 
 Obj = dict[str, Any]
@@ -17,7 +18,7 @@ def human_age(stamp: str | None, now: datetime | None = None) -> str:
     if not stamp:
         return "<unknown>"
     then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    seconds = int(((now or datetime.now(UTC)) - then).total_seconds())
+    seconds = int(((now or clock.now()) - then).total_seconds())
     if seconds < 0:
         return "0s"
     if seconds < 120:
