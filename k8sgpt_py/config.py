@@ -67,6 +67,7 @@ _LIMITS: dict[str, tuple[float, float, str]] = {
     "timeout_seconds": (0.0, 86400.0, "seconds, more than 0 and at most 86400"),
     "max_steps": (1, 100, "a whole number from 1 to 100"),
 }
+_KINDS = {list: "a list", str: "plain text", int: "a number", float: "a number", bool: "a yes/no"}
 _INT = re.compile(r"[+-]?[0-9]+")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
@@ -160,7 +161,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise SettingsError(f"cannot read {path}: {exc}".splitlines()[0], hint=hint) from exc
     if not isinstance(data, dict):
         raise SettingsError(
-            f"{path} must hold a mapping of settings, not a {type(data).__name__}",
+            f"{path} must hold a mapping of settings, not {_KINDS.get(type(data), 'that')}",
             hint="write one `name: value` per line, e.g. `model: llama3.1`",
         )
     return data

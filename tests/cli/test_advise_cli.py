@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 
 def test_what_if_that_fits(sandbox, kai):
     doc = kai("-o", "json", "advise", "placement", "--what-if", "checkout=12").json()
@@ -61,3 +67,53 @@ def test_explain_bigjob_uses_the_placement_advisor(sandbox, kai):
     (text,) = doc["placement"]
     assert "no node can ever hold it" in text and "request 8" in text
     assert "Placement advisor: " in kai("explain", "bigjob").stdout
+
+
+@pytest.mark.parametrize(
+    "count",
+    ["1e20", "nan", "inf", "-inf", "-1", "1.5", "", " ", "99999999999999999999", "10001", "²",
+     "٣", "0x10", "+3", "3 4"],
+)  # fmt: skip
+def test_what_if_bad_replica_counts_exit_2_in_one_line(kai, count):
+    # checked before kai looks for a cluster
+    result = kai("advise", "placement", "--what-if", f"checkout={count}")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "kai: error: replica count for checkout must be a whole number from 0 to 10000, "
+        f"got {count.strip()!r}",
+        "hint: use WORKLOAD=REPLICAS, e.g. checkout=12",
+    ]
+
+
+def test_what_if_zero_and_the_largest_count_are_answered(sandbox, kai):
+    zero = kai("-o", "json", "advise", "placement", "--what-if", "checkout=0").json()
+    assert zero["changes"] == {"shop/checkoutservice": 0} and zero["fits"] is True
+    # the upper bound is an answer, not an error (the demo cluster cannot hold it)
+    result = kai("-o", "json", "advise", "placement", "--what-if", "redis-cart=10000")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["fits"] is False and result.json()["extra_nodes"]
+
+
+VALID_COUNT = re.compile(r"[0-9]+")
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    count=st.one_of(
+        st.integers(min_value=-(10**25), max_value=10**25).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.text(max_size=12),
+    )
+)
+def test_random_what_if_counts_never_crash(sandbox, kai, count):
+    # an unknown workload: a count that passes its check fails next, on the name (also 2)
+    result = kai("advise", "placement", "--what-if", f"zzzqqq={count}")
+    assert result.exit_code == 2, result.stderr
+    first = result.stderr.splitlines()[0]
+    valid = VALID_COUNT.fullmatch(count.strip()) and int(count) <= 10_000
+    if valid:
+        assert "zzzqqq" in first and "replica count" not in first, first
+    else:
+        assert first.startswith("kai: error: replica count for zzzqqq must be a whole number")

@@ -175,3 +175,89 @@ def test_version_flag_answers_like_the_version_command(kai):
 
     assert kai("--version").stdout.strip() == f"kai {__version__}"
     assert kai("--version", "-o", "json").json()["kai"] == __version__
+
+
+def write_config(tmp_path, content: bytes):
+    path = tmp_path / "config" / "kai" / "config.yaml"  # XDG_CONFIG_HOME from conftest
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"model: \xff\xfe\xfd\n", "not UTF-8 text (byte 7)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text"),
+        (b"- model\n- llama3.1\n", "must hold a mapping of settings, not a list"),
+        (b"just words\n", "must hold a mapping of settings, not plain text"),
+        (b"42\n", "must hold a mapping of settings, not a number"),
+        (b"model: [unclosed\n", "cannot read"),
+        (b"max_steps: many\n", "invalid value for max_steps in "),
+        (b"max_steps: 0\n", "(need a whole number from 1 to 100)"),
+        (b"max_steps: 99999999999999999999999\n", "(need a whole number from 1 to 100)"),
+        (b"max_steps: 2.5\n", "(not a whole number)"),
+        (b"timeout_seconds: .nan\n", "(not a finite number)"),
+        (b"timeout_seconds: .inf\n", "(not a finite number)"),
+        (b"timeout_seconds: -5\n", "(need seconds, more than 0 and at most 86400)"),
+        (b"timeout_seconds: 0\n", "(need seconds, more than 0 and at most 86400)"),
+        (b"timeout_seconds: 1e308\n", "(need seconds, more than 0 and at most 86400)"),
+        (b"read_only: maybe\n", "invalid value for read_only"),  # a typo never means "off"
+        (b"model: {a: b}\n", "invalid value for model"),
+        (b"holidays: [black friday]\n", "invalid value for holidays"),
+    ],
+)
+def test_broken_kai_config_file_exits_2(sandbox, tmp_path, kai, content, message):
+    path = write_config(tmp_path, content)
+    result = kai("list pods")
+    assert result.exit_code == 2, result.stderr
+    one_line(result)
+    assert message in result.stderr and str(path) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("KAI_TIMEOUT", "nan"),
+        ("KAI_TIMEOUT", "inf"),
+        ("KAI_TIMEOUT", "-1"),
+        ("KAI_TIMEOUT", "1e999"),
+        ("KAI_TIMEOUT", "ten"),
+        ("KAI_MAX_STEPS", "1e3"),
+        ("KAI_MAX_STEPS", "-3"),
+        ("KAI_MAX_STEPS", "0"),
+        ("KAI_READ_ONLY", "perhaps"),
+        ("KAI_NOW", "next tuesday"),
+        ("KAI_NOW", "0001-01-01"),
+    ],
+)
+def test_bad_environment_values_exit_2(sandbox, kai, monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
+    result = kai("list pods")
+    assert result.exit_code == 2, result.stderr
+    one_line(result)
+    assert var in result.stderr
+
+
+@pytest.mark.parametrize("steps", ["-1", "0", "101", "99999999999999999999"])
+def test_bad_max_steps_flag_exits_2(kai, steps):
+    result = kai(f"--max-steps={steps}", "list pods")
+    assert result.exit_code == 2, result.stderr
+    one_line(result)
+    assert "invalid value for max_steps (--max-steps)" in result.stderr
+
+
+def test_holiday_that_is_not_a_date_exits_2(sandbox, tmp_path, kai):
+    write_config(tmp_path, b"holidays:\n  launch day: soon\n")
+    result = kai("--dry-run", "scale checkout for launch day")
+    assert result.exit_code == 2, result.stderr
+    one_line(result)
+    assert "holiday 'launch day' in the config file is not a date: 'soon'" in result.stderr
+
+
+def test_holiday_from_the_config_file_is_planned(sandbox, tmp_path, kai):
+    write_config(tmp_path, b"holidays:\n  launch day: 2026-12-02\n")
+    result = kai("-o", "json", "--dry-run", "scale checkout for launch day")
+    assert result.exit_code == 0, result.stderr
+    window = result.json()["steps"][0]["result"]["data"]["window"]
+    assert window["start"] == "2026-12-02T00:00:00+00:00"

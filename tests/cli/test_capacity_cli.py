@@ -132,9 +132,10 @@ def test_black_friday_just_after_it_is_out_of_reach_exit_2(sandbox, kube, kai, m
         "hint: kai forecasts up to 28 days past the last metric sample (2026-11-29 23:55 UTC): "
         'ask about a time that ends by Sunday 2026-12-27 23:55, e.g. "Friday" or "next week"'
     )
-    assert kube.get("HorizontalPodAutoscaler", "frontend", "shop")["metadata"][
-        "resourceVersion"
-    ] == before
+    assert (
+        kube.get("HorizontalPodAutoscaler", "frontend", "shop")["metadata"]["resourceVersion"]
+        == before
+    )
 
 
 def test_new_year_is_planned_in_its_week_and_out_of_reach_after_it(sandbox, kai, monkeypatch):

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from k8sgpt_py.advisors.capacity import (
+    MAX_HORIZON_DAYS,
     Capacity,
+    WindowOutOfReach,
     per_replica_capacity,
     plan_capacity,
     replicas_needed,
@@ -110,12 +112,30 @@ def test_plan_capacity_wires_forecast_and_capacity() -> None:
 
 def test_plan_capacity_rejects_past_and_far_windows() -> None:
     ts, rps, cpu, replicas = _weekly_history()
+    last = datetime.fromtimestamp(float(ts[ts <= NOW.timestamp()][-1]), UTC)
     past = TimeWindow(NOW - timedelta(days=3), NOW - timedelta(days=2), "past")
-    with pytest.raises(ValueError, match="ends before"):
+    with pytest.raises(WindowOutOfReach, match="ends before") as caught:
         plan_capacity(ts, rps, cpu, replicas, cpu_request_millicores=500, window=past, now=NOW)
+    assert not caught.value.is_too_far and caught.value.history_end == last
     far = TimeWindow(NOW + timedelta(days=60), NOW + timedelta(days=61), "far")
-    with pytest.raises(ValueError, match="days ahead"):
+    with pytest.raises(WindowOutOfReach, match="kai forecasts at most 28 days ahead") as caught:
         plan_capacity(ts, rps, cpu, replicas, cpu_request_millicores=500, window=far, now=NOW)
+    assert isinstance(caught.value, ValueError) and caught.value.is_too_far
+    assert caught.value.latest_end == last + timedelta(days=MAX_HORIZON_DAYS)
+    days = -(-(far.end - last).total_seconds() // 86400)
+    assert f"window far ends {days:.0f} days after the last metric sample" in str(caught.value)
+
+
+def test_plan_capacity_reaches_exactly_the_horizon() -> None:
+    ts, rps, cpu, replicas = _weekly_history()
+    last = datetime.fromtimestamp(float(ts[ts <= NOW.timestamp()][-1]), UTC)
+    edge = last + timedelta(days=MAX_HORIZON_DAYS)
+    window = TimeWindow(edge - timedelta(hours=1), edge, "edge")
+    plan = plan_capacity(ts, rps, cpu, replicas, cpu_request_millicores=500, window=window, now=NOW)
+    assert plan.window == window
+    beyond = TimeWindow(edge, edge + timedelta(seconds=1), "beyond")
+    with pytest.raises(WindowOutOfReach):
+        plan_capacity(ts, rps, cpu, replicas, cpu_request_millicores=500, window=beyond, now=NOW)
 
 
 def test_plan_capacity_demo_checkout_needs_more_replicas_on_friday() -> None:

@@ -124,3 +124,22 @@ def test_find_time_phrase_in_requests(request_text: str, start: datetime, end: d
 )
 def test_find_time_phrase_none_when_absent(request_text: str) -> None:
     assert find_time_phrase(request_text, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    "phrase", ["in 99999999999 days", "in 9999999 weeks", "next 99999999999 weeks", "9999-12-31"]
+)
+def test_parse_time_phrase_past_the_calendar_is_a_value_error(phrase: str) -> None:
+    with pytest.raises(ValueError, match="too far from now"):
+        parse_time_phrase(phrase, now=NOW)
+    assert find_time_phrase(f"scale checkout for {phrase}", now=NOW) is None
+
+
+def test_holidays_roll_over_the_year_end() -> None:
+    after_black_friday = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    assert parse_time_phrase("black friday", now=after_black_friday).start == _at(26, year=2027)
+    new_years_week = datetime(2026, 12, 28, 9, tzinfo=UTC)
+    assert parse_time_phrase("new year", now=new_years_week).start == _at(1, month=1, year=2027)
+    after_new_year = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    assert parse_time_phrase("new year", now=after_new_year).start == _at(1, month=1, year=2028)
+    assert parse_time_phrase("christmas", now=after_new_year).start == _at(25, 0, 12, 2027)
