@@ -209,7 +209,9 @@ def test_redact_text_pem_private_keys():
     )
     assert redact_text(pem) == f"key:\n-----BEGIN RSA PRIVATE KEY-----{REDACTED}\ndone"
     cut = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n...[truncated 12 lines]"
-    assert redact_text(cut) == f"-----BEGIN OPENSSH PRIVATE KEY-----{REDACTED}"
+    # A cut key: the body goes, the truncation marker (not key material) stays.
+    expected = f"-----BEGIN OPENSSH PRIVATE KEY-----{REDACTED}\n...[truncated 12 lines]"
+    assert redact_text(cut) == expected
 
 
 def test_redact_text_keeps_certificates():
