@@ -425,16 +425,20 @@ def test_redact_text_long_logs_only_scrub_lines_with_a_trigger(monkeypatch):
 # -- issue 11 item 3: diffs built from redacted copies --------------------------------------
 
 
+def _applied(value: str) -> str:
+    return json.dumps({"kind": "Secret", "stringData": {"a": value}})
+
+
 def test_redact_pair_marks_only_values_that_changed():
     before = {
         "kind": "Secret",
         "data": {"a": "b2xk", "b": "c2FtZQ=="},
-        "metadata": {"annotations": {LAST_APPLIED: '{"kind":"Secret","stringData":{"a":"oldVal1"}}'}},
+        "metadata": {"annotations": {LAST_APPLIED: _applied("oldVal1")}},
     }
     after = {
         "kind": "Secret",
         "data": {"a": "bmV3", "b": "c2FtZQ==", "c": "YWRkZWQ="},
-        "metadata": {"annotations": {LAST_APPLIED: '{"kind":"Secret","stringData":{"a":"newVal2"}}'}},
+        "metadata": {"annotations": {LAST_APPLIED: _applied("newVal2")}},
     }
     shown_before, shown_after = redact_pair(before, after)
 
