@@ -1,4 +1,10 @@
-"""Unified diff of the live object against the server's dry-run result."""
+"""Unified diff of the live object against the server's dry-run result.
+
+The diff is for showing only, so it is built from redacted copies
+(:func:`k8sgpt_py.redact.redact_pair`): a secret value never exists in a diff string, and a
+changed secret value shows as ``[REDACTED] (changed)``. What is sent to the API server is
+the proposal's own patch or manifest, never anything derived from the diff.
+"""
 
 from __future__ import annotations
 
@@ -28,17 +34,25 @@ def comparable(obj: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def unified(before: dict[str, Any] | None, after: dict[str, Any] | None, label: str) -> str:
-    """``diff -u`` style text (empty when nothing would change)."""
+    """``diff -u`` style text of the redacted objects (empty when nothing would change)."""
     import yaml
+
+    from k8sgpt_py.redact import redact_pair
+
+    shown_before, shown_after = redact_pair(comparable(before), comparable(after))
 
     def lines(obj: dict[str, Any] | None) -> list[str]:
         if obj is None:
             return []
-        text = yaml.safe_dump(comparable(obj), sort_keys=True, default_flow_style=False)
+        text = yaml.safe_dump(obj, sort_keys=True, default_flow_style=False, allow_unicode=True)
         return text.splitlines(keepends=True)
 
     return "".join(
         difflib.unified_diff(
-            lines(before), lines(after), fromfile=f"live/{label}", tofile=f"proposed/{label}", n=3
+            lines(shown_before),
+            lines(shown_after),
+            fromfile=f"live/{label}",
+            tofile=f"proposed/{label}",
+            n=3,
         )
     )

@@ -18,14 +18,14 @@ def show_step(console: Console, step: Step) -> None:
     result = step.result
     if result.status == "needs_approval":
         return  # show_changes prints the proposal with its diff
-    from k8sgpt_py.redact import redact, redact_text
-
     heading(console, result.invocation or step.tool)
     if result.status in ("error", "no_data"):
         style = "red" if result.status == "error" else "yellow"
-        plain(console, redact_text(result.error or "no data"), style=style)
+        plain(console, result.error or "no data", style=style)
         return
-    _show_data(console, redact(result.data))
+    from k8sgpt_py.redact import redact
+
+    _show_data(console, redact(result.data))  # before picking fields: keys decide what hides
 
 
 def _show_data(console: Console, data: Any) -> None:

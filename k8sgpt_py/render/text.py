@@ -1,4 +1,9 @@
-"""Text renderers: kubectl-like tables, YAML, logs and coloured diffs (plain when piped)."""
+"""Text renderers: kubectl-like tables, YAML, logs and coloured diffs (plain when piped).
+
+Every function here redacts what it prints (``k8sgpt_py.redact``), so text output is
+scrubbed at the boundary whatever the caller passed; JSON/YAML documents are scrubbed in
+``render.emit``. Redaction is idempotent, so already-redacted input is shown as is.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,9 @@ def table(
 
     if not rows:
         return
+    from k8sgpt_py.redact import redact
+
+    rows = redact([dict(row) for row in rows])
     columns = [k for k in rows[0] if k not in hide]
     for key in _SHARED:
         if key in columns and all(r.get(key) == rows[0].get(key) for r in rows):
@@ -55,7 +63,11 @@ def yaml_block(console: Console, data: Any) -> None:
     """Data as YAML (syntax-coloured on a terminal)."""
     import yaml
 
-    text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    from k8sgpt_py.redact import redact
+
+    text = yaml.safe_dump(
+        redact(data), sort_keys=False, default_flow_style=False, allow_unicode=True
+    )
     if console.is_terminal:
         from rich.syntax import Syntax
 
@@ -69,6 +81,9 @@ def diff_block(console: Console, diff: str) -> None:
     if not diff:
         console.out("(no change)", highlight=False)
         return
+    from k8sgpt_py.redact import redact_text
+
+    diff = redact_text(diff)
     if not console.is_terminal:
         console.out(diff.rstrip("\n"), highlight=False)
         return
@@ -91,13 +106,18 @@ def plain(console: Console, text: str, *, style: str = "") -> None:
     """Text we do not control (logs, model answers, messages): never parsed as markup."""
     from rich.text import Text
 
-    console.print(Text(text, style=style if console.is_terminal else ""))
+    from k8sgpt_py.redact import redact_text
+
+    console.print(Text(redact_text(text), style=style if console.is_terminal else ""))
 
 
 def heading(console: Console, text: str) -> None:
     """A step heading: `● list pods in namespace shop`."""
     from rich.text import Text
 
+    from k8sgpt_py.redact import redact_text
+
+    text = redact_text(text)
     if console.is_terminal:
         console.print(Text("● ", style="cyan") + Text(text, style="bold"))
     else:

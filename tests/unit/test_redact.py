@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from k8sgpt_py.redact import LAST_APPLIED, REDACTED, is_credential_name, redact, redact_text
+from k8sgpt_py.redact import (
+    LAST_APPLIED,
+    REDACTED,
+    is_credential_name,
+    redact,
+    redact_pair,
+    redact_text,
+)
 
 
 def test_redact_secret_data_and_string_data_values():
@@ -209,7 +216,9 @@ def test_redact_text_pem_private_keys():
     )
     assert redact_text(pem) == f"key:\n-----BEGIN RSA PRIVATE KEY-----{REDACTED}\ndone"
     cut = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n...[truncated 12 lines]"
-    assert redact_text(cut) == f"-----BEGIN OPENSSH PRIVATE KEY-----{REDACTED}"
+    # A cut key: the body goes, the truncation marker (not key material) stays.
+    expected = f"-----BEGIN OPENSSH PRIVATE KEY-----{REDACTED}\n...[truncated 12 lines]"
+    assert redact_text(cut) == expected
 
 
 def test_redact_text_keeps_certificates():
@@ -280,3 +289,227 @@ def test_redact_text_long_text_with_pem_block():
     filler = "x" * 5000
     text = f"{filler}\n-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\nend"
     assert redact_text(text) == f"{filler}\n-----BEGIN PRIVATE KEY-----{REDACTED}\nend"
+
+
+# -- issue 11 item 4: forms that used to slip through ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DB_PASS=hunter2", f"DB_PASS={REDACTED}"),
+        ("PGPASSWORD=hunter2 psql -h db", f"PGPASSWORD={REDACTED} psql -h db"),
+        ("SECRETKEY: hunter2", f"SECRETKEY: {REDACTED}"),
+        ("SECRET_KEY_BASE=hunter2", f"SECRET_KEY_BASE={REDACTED}"),
+        ("config db.pass=hunter2 loaded", f"config db.pass={REDACTED} loaded"),
+        ("MYSQL_PWD=hunter2", f"MYSQL_PWD={REDACTED}"),
+        ("app --db-password hunter2 --port 80", f"app --db-password {REDACTED} --port 80"),
+        ("app --token 'abc def' -v", f"app --token '{REDACTED}' -v"),
+        ("args: --password=hunter2", f"args: --password={REDACTED}"),
+        ("msg: password=hunter2 ok", f"msg: password={REDACTED} ok"),
+        ("auth with token 7f3a9b2c4d5e", f"auth with token {REDACTED}"),
+        ("found a token abc123def456 here", f"found a token {REDACTED} here"),
+        (
+            "POST https://hooks.slack.com/services/T01ABC/B02DEF/xyzXYZ123 200",
+            f"POST https://hooks.slack.com/services/{REDACTED} 200",
+        ),
+        ("redis://:hunter2@cache:6379", f"redis://:{REDACTED}@cache:6379"),
+    ],
+)
+def test_redact_text_scrubs_issue_11_forms(text, expected):
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "automountServiceAccountToken: false",
+        'password: ""',
+        "app --password-file /etc/pw --token-ttl 3600",
+        "couldn't find key password in Secret shop/db-creds2",
+        "secret db-creds2 not found",
+        "pass 2 of 3",
+        "token expired after 3600s",
+    ],
+)
+def test_redact_text_leaves_lookalikes_untouched(text):
+    assert redact_text(text) == text
+
+
+def test_redact_text_lone_pem_begin_hides_only_the_key_block():
+    text = (
+        "starting\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"
+        "2026-03-01T10:00:05Z INFO listening\n2026-03-01T10:00:06Z INFO ready\n"
+    )
+    assert redact_text(text) == (
+        f"starting\n-----BEGIN PRIVATE KEY-----{REDACTED}\n"
+        "2026-03-01T10:00:05Z INFO listening\n2026-03-01T10:00:06Z INFO ready\n"
+    )
+
+
+def test_redact_text_pem_block_stops_at_a_blank_line_and_at_a_bound():
+    text = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n\nBBBB"
+    assert redact_text(text) == f"-----BEGIN EC PRIVATE KEY-----{REDACTED}\n\nBBBB"
+    endless = "-----BEGIN PRIVATE KEY-----\n" + "QUFB\n" * 1000
+    out = redact_text(endless)
+    assert out.startswith(f"-----BEGIN PRIVATE KEY-----{REDACTED}\nQUFB\n")
+    assert out.count("QUFB") == 1000 - 256
+    assert redact_text(out) == out
+
+
+def test_redact_text_json_escaped_private_key():
+    key = "-----BEGIN PRIVATE KEY-----\\nMIIE\\nQUFB\\n-----END PRIVATE KEY-----\\n"
+    text = f'{{"private_key": "{key}", "x": 1}}'
+    out = redact_text(text)
+    assert "MIIE" not in out and "QUFB" not in out
+    assert out.endswith('", "x": 1}')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "api-key: [REDACTED]",
+        f"password={REDACTED}",
+        f"-----BEGIN PRIVATE KEY-----{REDACTED}\nQUFB",
+        f"Authorization: Bearer {REDACTED}",
+        f"--db-password {REDACTED}",
+        f"https://hooks.slack.com/services/{REDACTED}",
+        f"value: '{REDACTED} (changed)'",
+    ],
+)
+def test_redact_text_is_a_fixed_point_on_redacted_text(text):
+    assert redact_text(text) == text
+
+
+def test_redact_text_twice_never_doubles_brackets():
+    secret = {"kind": "Secret", "data": {"api-key": "c2tfbGl2ZQ=="}}
+    import yaml
+
+    once = redact_text(yaml.safe_dump(redact(secret)))
+    assert redact_text(once) == once
+    assert f"{REDACTED}]" not in once
+
+
+def test_redact_hides_the_value_after_a_credential_flag_in_args():
+    container = {"args": ["--db-password", "hunter2", "--port", "8080", "--verbose"]}
+    assert redact(container) == {"args": ["--db-password", REDACTED, "--port", "8080", "--verbose"]}
+
+
+def test_redact_is_idempotent_on_objects():
+    applied = json.dumps({"kind": "Secret", "stringData": {"password": "hunter2"}})
+    obj = {
+        "kind": "Secret",
+        "metadata": {"annotations": {LAST_APPLIED: applied}},
+        "data": {"password": "aHVudGVyMg=="},
+        "env": [{"name": "DB_PASS", "value": "hunter2"}],
+    }
+    once = redact(obj)
+    assert redact(once) == once
+    assert "hunter2" not in json.dumps(once)
+
+
+def test_redact_text_long_logs_only_scrub_lines_with_a_trigger(monkeypatch):
+    import k8sgpt_py.redact as redact_module
+
+    scrubbed: list[str] = []
+    real = redact_module._scrub
+    monkeypatch.setattr(redact_module, "_scrub", lambda text: scrubbed.append(text) or real(text))
+    lines = [f"GET /items/{i} 200" for i in range(1000)]
+    lines[10] = "using token 7f3a9b2c4d5e6f70"
+    out = redact_text("\n".join(lines))
+
+    assert scrubbed == ["using token 7f3a9b2c4d5e6f70\n"]
+    assert "7f3a9b2c4d5e6f70" not in out
+
+
+# -- issue 11 item 3: diffs built from redacted copies --------------------------------------
+
+
+def _applied(value: str) -> str:
+    return json.dumps({"kind": "Secret", "stringData": {"a": value}})
+
+
+def test_redact_pair_marks_only_values_that_changed():
+    before = {
+        "kind": "Secret",
+        "data": {"a": "b2xk", "b": "c2FtZQ=="},
+        "metadata": {"annotations": {LAST_APPLIED: _applied("oldVal1")}},
+    }
+    after = {
+        "kind": "Secret",
+        "data": {"a": "bmV3", "b": "c2FtZQ==", "c": "YWRkZWQ="},
+        "metadata": {"annotations": {LAST_APPLIED: _applied("newVal2")}},
+    }
+    shown_before, shown_after = redact_pair(before, after)
+
+    assert shown_before["data"] == {"a": REDACTED, "b": REDACTED}
+    assert shown_after["data"] == {"a": f"{REDACTED} (changed)", "b": REDACTED, "c": REDACTED}
+    annotation = shown_after["metadata"]["annotations"][LAST_APPLIED]
+    assert "newVal2" not in annotation
+    assert json.loads(annotation)["stringData"] == {"a": f"{REDACTED} (changed)"}
+    assert before["data"]["a"] == "b2xk" and after["data"]["a"] == "bmV3"  # inputs untouched
+
+
+def test_redact_pair_pairs_env_entries_by_name():
+    before = {"env": [{"name": "DB_PASS", "value": "one1x"}]}
+    after = {"env": [{"name": "LOG", "value": "info"}, {"name": "DB_PASS", "value": "two2y"}]}
+    _, shown_after = redact_pair(before, after)
+    assert shown_after["env"] == [
+        {"name": "LOG", "value": "info"},
+        {"name": "DB_PASS", "value": f"{REDACTED} (changed)"},
+    ]
+
+
+def test_redact_pair_with_a_missing_side():
+    secret = {"kind": "Secret", "data": {"a": "eA=="}}
+    assert redact_pair(None, secret) == (None, {"kind": "Secret", "data": {"a": REDACTED}})
+    assert redact_pair(secret, None) == ({"kind": "Secret", "data": {"a": REDACTED}}, None)
+
+
+def _secret(value: str) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "shop", "resourceVersion": "7"},
+        "data": {"password": value},
+    }
+
+
+def test_unified_diff_of_a_secret_only_change_is_not_empty_and_holds_no_value():
+    from k8sgpt_py.changes.diff import unified
+
+    diff = unified(_secret("aHVudGVyMg=="), _secret("c3dvcmRmaXNo"), "secret/shop/db")
+
+    assert "aHVudGVyMg==" not in diff and "c3dvcmRmaXNo" not in diff
+    assert f"-  password: '{REDACTED}'\n" in diff
+    assert f"+  password: '{REDACTED} (changed)'\n" in diff
+    assert unified(_secret("aHVudGVyMg=="), _secret("aHVudGVyMg=="), "secret/shop/db") == ""
+
+
+def test_unified_diff_leaves_its_inputs_untouched():
+    from k8sgpt_py.changes.diff import unified
+
+    before, after = _secret("aHVudGVyMg=="), _secret("c3dvcmRmaXNo")
+    unified(before, after, "secret/shop/db")
+    assert before["data"]["password"] == "aHVudGVyMg=="
+    assert after["data"]["password"] == "c3dvcmRmaXNo"
+
+
+def test_text_renderers_redact_what_they_print():
+    import io
+
+    from rich.console import Console
+
+    from k8sgpt_py.render.text import diff_block, heading, plain, table, yaml_block
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=False, width=4096)
+    plain(console, "connect password=hunter2")
+    heading(console, "set DB_PASS=hunter2")
+    table(console, [{"name": "x", "token": "hunter2"}])
+    yaml_block(console, {"env": [{"name": "DB_PASS", "value": "hunter2"}]})
+    diff_block(console, "+  value: --db-password hunter2\n")
+    out = buffer.getvalue()
+
+    assert "hunter2" not in out
+    assert out.count(REDACTED) == 5
