@@ -245,11 +245,18 @@ def _apply_with_conflicts(
 def _offer_rollback(
     outcome: RequestOutcome, *, ctx: ToolContext, ui: RequestUI, audit: AuditLog
 ) -> None:
-    """After a failed multi-step apply, offer to revert the steps that did land."""
+    """After a failed multi-step apply, offer to revert the steps that did land.
+
+    Each revert is a :func:`handle_undo`: the same 3-way check, private undo data, dry
+    run, diff and audit as ``kai undo``; a step it cannot revert safely is reported.
+    """
     applied = [c for c in outcome.changes if c.applied and c.audit_id]
     ask = ui.ask()
     if not applied:
         return
+    for change in outcome.changes:
+        if change.applied and not change.audit_id:
+            ui.notice(f"cannot be rolled back (it was not audited): {change.proposal.reason}")
     ids = " ".join(str(c.audit_id) for c in reversed(applied))
     if ask is None:
         ui.notice(f"to revert what was applied: kai --yes undo ID for each of: {ids}")
@@ -274,34 +281,49 @@ def handle_undo(
     ui: RequestUI,
     audit: AuditLog,
     options: RequestOptions,
+    force: bool = False,
 ) -> RequestOutcome:
-    """Revert one audited change (default: the last applied one) through the same pipeline."""
-    from k8sgpt_py.changes.audit import undo_proposal
-    from k8sgpt_py.errors import NotFound
+    """Revert one audited change (default: the last applied one not yet undone).
+
+    Refused: an undo, a record already undone or never applied (exit 2); a record whose
+    fields were changed by someone else since kai applied it (exit 5, unless ``force``);
+    a field whose previous value is only known redacted (exit 5). The revert is built from
+    the private (un-redacted) undo data, then dry-run, diffed, confirmed and audited.
+    """
+    from k8sgpt_py.changes import undo
 
     outcome = RequestOutcome(request=f"undo {record_id or 'last change'}", dry_run=options.dry_run)
     try:
         record = audit.find(record_id)
-        if record.get("server") not in (None, ctx.cluster.target.server):
-            raise UsageError(
-                f"audit record {record['id']} changed context {record.get('context')} "
-                f"({record.get('server')}), not the current cluster ({ctx.cluster.target.server})",
-                hint=f"run kai undo with --context {record.get('context')}",
+        if audit.skipped:
+            ui.notice(f"skipped {audit.skipped} unreadable line(s) in {audit.path}")
+        undo.check_undoable(record, audit)
+        undo.check_same_cluster(record, ctx.cluster)
+        live = undo.read_target(record, ctx.cluster)
+        plan = undo.plan_undo(record, live, undo.undo_data(record, audit), force=force)
+        if plan.conflicts:
+            changed = ", ".join(plan.conflicts)
+            ui.notice(
+                f"--force: reverting what changed after kai applied {record['id']}: {changed}"
             )
-        target = record.get("target") or {}
-        try:
-            current = ctx.cluster.get(target["kind"], target["name"], target.get("namespace"))
-        except NotFound:
-            current = None
-        proposal = undo_proposal(record, current)
         outcome.request = f"undo {record['id']} ({record.get('reason') or record.get('action')})"
         outcome.meta["undo_of"] = record["id"]
-        outcome.changes = prepare(ctx.cluster, [proposal], request="", check_grounding=False)
-        meta = {"request": outcome.request, "planner": "undo", "undo_of": record["id"]}
-        undo_options = RequestOptions(
-            assume_yes=options.assume_yes, dry_run=options.dry_run, check_grounding=False
+        outcome.changes = prepare(ctx.cluster, [plan.proposal], request="", check_grounding=False)
+        undo.check_unchanged(record, live, outcome.changes[0])
+        ui.show_changes(outcome.changes)
+        if options.dry_run or not any(c.diff for c in outcome.changes):
+            return outcome
+        confirm(
+            outcome.changes,
+            assume_yes=options.assume_yes,
+            ask=ui.ask(),
+            context=ctx.cluster.target.context,
         )
-        _review_and_apply(outcome, ctx=ctx, ui=ui, audit=audit, options=undo_options, meta=meta)
+        meta = {"request": outcome.request, "planner": "undo", "undo_of": record["id"]}
+        try:
+            apply(ctx.cluster, outcome.changes, audit=audit, now=ctx.now, meta=meta)
+        except ApplyConflict as exc:
+            raise undo.changed_meanwhile(record) from exc
     except KaiError as exc:
         outcome.error = exc
     return outcome

@@ -1,25 +1,30 @@
-"""Audit log: append-only JSON lines under the XDG state dir, with what undo needs.
+"""Audit log: append-only JSON lines under the XDG state dir, plus private undo data.
 
 Every record has ``"v": 1``. Writers take an exclusive ``flock`` so two kai processes never
-interleave lines. Secret values are redacted before anything is written.
+interleave lines. Secret values are redacted before anything is written to the log.
+
+Redacted data cannot be written back, so the true previous state that ``kai undo`` needs
+is kept apart, un-redacted, in an :class:`UndoStore`: one file per audit id (mode 0600) in a
+directory only the user can enter (0700) beside the log. Secrets are never copied there.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from k8sgpt_py.changes.diff import comparable
-from k8sgpt_py.changes.proposal import ObjectRef, Proposal
-from k8sgpt_py.errors import NotFound, UsageError
+from k8sgpt_py.errors import NotFound
 
 AUDIT_VERSION = 1
+_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$")
 
 
 def new_id(now: datetime) -> str:
@@ -27,44 +32,172 @@ def new_id(now: datetime) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
-class AuditLog:
-    """The audit file; one instance per command."""
+class AuditWriteError(Exception):
+    """The audit log or the undo data could not be written (permissions, disk full)."""
+
+    def __init__(self, what: str, path: Path, exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        super().__init__(f"cannot write {what} {path}: {reason}")
+        self.what = what
+        self.path = path
+        self.message = str(self)
+
+
+def keeps_undo_data(record: dict[str, Any]) -> bool:
+    """Whether the record's un-redacted before/after go to the private store.
+
+    Only for applied changes, and never for Secrets: a copy of credentials on the
+    workstation would outlive their rotation and escape the cluster's RBAC and encryption
+    at rest. Never for an undo either: an undo is not itself undone, so its data would
+    only be one more copy.
+    """
+    target = record.get("target") or {}
+    return (
+        bool(record.get("applied")) and target.get("kind") != "Secret" and not record.get("undo_of")
+    )
+
+
+class UndoStore:
+    """Un-redacted reverse data keyed by audit id: ``DIR/ID.json``, 0600 in a 0700 dir."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    def file(self, record_id: str) -> Path | None:
+        """Where the data of ``record_id`` lives (None for an id that is not kai's)."""
+        return self.path / f"{record_id}.json" if _ID.match(record_id) else None
+
+    def ensure(self) -> None:
+        """Create the directory (0700), tightening it if it already exists."""
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.path, 0o700)
+
+    def save(self, record_id: str, data: dict[str, Any]) -> None:
+        """Write atomically: a 0600 temporary file, then rename over the final name."""
+        final = self.file(record_id)
+        if final is None:
+            raise ValueError(f"not an audit id: {record_id!r}")
+        self.ensure()
+        tmp = self.path / f".{record_id}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"v": AUDIT_VERSION, "id": record_id, **data}, handle, default=str)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def load(self, record_id: str) -> dict[str, Any] | None:
+        """The data kept for ``record_id``, or None (never kept, dropped, or unreadable)."""
+        path = self.file(record_id)
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("id") == record_id else None
+
+    def discard(self, record_id: str) -> None:
+        """Drop the data of ``record_id`` (no longer needed: it was undone)."""
+        path = self.file(record_id)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _store_path(log: Path) -> Path:
+    """``audit.jsonl`` -> ``undo/``; ``sandbox-audit.jsonl`` -> ``sandbox-undo/``."""
+    stem = log.stem
+    name = stem.removesuffix("audit") + "undo" if stem.endswith("audit") else f"{stem}-undo"
+    return log.with_name(name)
+
+
+class AuditLog:
+    """The audit file and its private undo store; one instance per command."""
+
+    def __init__(self, path: Path, *, store: UndoStore | None = None) -> None:
+        self.path = path
+        self.store = store or UndoStore(_store_path(path))
+        self.skipped = 0
+        """Lines the last :meth:`records` call could not read (not UTF-8, not JSON, torn)."""
+
     @contextmanager
-    def _locked(self, mode: str) -> Iterator[Any]:
+    def _locked(self, mode: str) -> Iterator[IO[Any]]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, mode, encoding="utf-8") as handle:
+        with open(self.path, mode) as handle:
             fcntl.flock(handle, fcntl.LOCK_EX if "a" in mode else fcntl.LOCK_SH)
             try:
                 yield handle
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Write one record (redacted) as a single line."""
+    def check_writable(self) -> None:
+        """Raise AuditWriteError unless both the log and the undo store can be written."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "ab"):
+                pass
+        except OSError as exc:
+            raise AuditWriteError("the audit log", self.path, exc) from exc
+        try:
+            self.store.ensure()
+        except OSError as exc:
+            raise AuditWriteError("the undo data directory", self.store.path, exc) from exc
+
+    def append(self, record: dict[str, Any], *, private: dict[str, Any] | None = None) -> None:
+        """Write one record (redacted) as a single line; ``private`` goes to the undo store.
+
+        Raises AuditWriteError. If the line cannot be written, the private data is removed
+        again (no orphans); if only the private data fails, the line is still written.
+        """
         from k8sgpt_py.redact import redact
 
+        record_id = str(record.get("id", ""))
         line = json.dumps({"v": AUDIT_VERSION, **redact(record)}, sort_keys=False, default=str)
-        with self._locked("a") as handle:
-            handle.write(line + "\n")
-            handle.flush()
+        store_error: AuditWriteError | None = None
+        kept = private is not None and keeps_undo_data(record)
+        if kept and private is not None:
+            try:
+                self.store.save(record_id, private)
+            except OSError as exc:
+                kept = False
+                store_error = AuditWriteError("the undo data in", self.store.path, exc)
+        try:
+            with self._locked("ab") as handle:
+                handle.write((line + "\n").encode("utf-8"))
+                handle.flush()
+        except OSError as exc:
+            if kept:
+                self.store.discard(record_id)
+            raise AuditWriteError("the audit log", self.path, exc) from exc
+        if record.get("undo_of") and record.get("applied"):
+            self.store.discard(str(record["undo_of"]))
+        if store_error is not None:
+            raise store_error
 
     def records(self) -> list[dict[str, Any]]:
-        """All records, oldest first (a torn or foreign line is skipped, not fatal)."""
+        """All records, oldest first; unreadable lines are skipped and counted in ``skipped``."""
+        self.skipped = 0
         if not self.path.is_file():
             return []
         out: list[dict[str, Any]] = []
-        with self._locked("r") as handle:
-            for line in handle:
+        with self._locked("rb") as handle:
+            for raw in handle:
+                if not raw.strip():
+                    continue
                 try:
-                    record = json.loads(line)
-                except ValueError:
+                    record = json.loads(raw.decode("utf-8"))
+                except ValueError:  # UnicodeDecodeError is a ValueError too
+                    self.skipped += 1
                     continue
                 if isinstance(record, dict) and record.get("v") == AUDIT_VERSION:
                     out.append(record)
+                else:
+                    self.skipped += 1
         return out
 
     def find(self, record_id: str | None) -> dict[str, Any]:
@@ -78,7 +211,7 @@ class AuditLog:
                     f"{what} audit record matches {record_id!r}", hint="see `kai history`"
                 )
             return hits[0]
-        undone = {r.get("undo_of") for r in records}
+        undone = {r.get("undo_of") for r in records if r.get("applied")}
         for record in reversed(records):
             if (
                 record.get("applied")
@@ -89,6 +222,13 @@ class AuditLog:
         raise NotFound(
             "nothing to undo: no applied change in the audit log", hint="see `kai history`"
         )
+
+    def undone_by(self, record_id: str) -> dict[str, Any] | None:
+        """The applied undo of ``record_id``, if there is one."""
+        for record in self.records():
+            if record.get("undo_of") == record_id and record.get("applied"):
+                return record
+        return None
 
 
 def merge_diff(src: Any, dst: Any) -> Any:
@@ -106,38 +246,3 @@ def merge_diff(src: Any, dst: Any) -> Any:
             if sub != {} or not isinstance(dst[key], dict):
                 patch[key] = sub
     return patch
-
-
-def _restorable(obj: dict[str, Any]) -> dict[str, Any]:
-    clean = comparable(obj) or {}
-    meta = clean.get("metadata") or {}
-    return {
-        "metadata": {k: meta[k] for k in ("labels", "annotations") if k in meta},
-        "spec": clean.get("spec") or {},
-    }
-
-
-def undo_proposal(record: dict[str, Any], current: dict[str, Any] | None) -> Proposal:
-    """The change that puts the record's target back as it was before the record."""
-    target = ObjectRef(**{_SNAKE[k]: v for k, v in (record.get("target") or {}).items()})
-    action, before = record.get("action"), record.get("before")
-    reason = f"undo {record.get('id')}: {record.get('reason') or action}"
-    if target.kind == "Secret":
-        raise UsageError("cannot undo a change to a Secret: its previous values were never stored")
-    if action == "patch" and before is not None and current is not None:
-        patch = merge_diff(_restorable(current), _restorable(before))
-        if not patch:
-            raise UsageError(f"{target} already matches its state before {record.get('id')}")
-        return Proposal(target, "patch", reason, patch=patch, patch_type="merge")
-    if action == "create":
-        return Proposal(target, "delete", reason)
-    if action == "delete" and before is not None:
-        manifest = comparable(before) or {}
-        return Proposal(target, "create", reason, manifest=manifest)
-    raise UsageError(
-        f"cannot undo {action} of {target}",
-        hint="an evicted or deleted pod is recreated by its controller",
-    )
-
-
-_SNAKE = {"apiVersion": "api_version", "kind": "kind", "namespace": "namespace", "name": "name"}

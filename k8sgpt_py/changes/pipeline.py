@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from k8sgpt_py.changes import guardrails
-from k8sgpt_py.changes.audit import AuditLog, new_id
+from k8sgpt_py.changes.audit import AuditLog, AuditWriteError, new_id
 from k8sgpt_py.changes.diff import unified
 from k8sgpt_py.changes.proposal import Proposal
 from k8sgpt_py.cluster.kinds import lookup_kind
@@ -208,7 +208,20 @@ def apply(
     now: datetime,
     meta: dict[str, Any],
 ) -> None:
-    """Apply in order; audit each; on failure stop and raise ApplyFailed saying what landed."""
+    """Apply in order; audit each; on failure stop and raise ApplyFailed saying what landed.
+
+    Refused before anything is written: a change whose patch or manifest holds the redaction
+    marker (exit 5), and any change when the audit log cannot be written (exit 1).
+    """
+    _refuse_redaction_marker(changes)
+    try:
+        audit.check_writable()
+    except AuditWriteError as exc:
+        raise ApplyFailed(
+            f"nothing was applied: {exc.message}",
+            hint=f"kai audits every change it makes; fix permissions or free space in "
+            f"{exc.path.parent}, then re-run",
+        ) from exc
     for index, change in enumerate(changes):
         record_id = new_id(now)
         conflict = False
@@ -221,22 +234,75 @@ def apply(
         except KaiError as exc:
             change.error = exc.message
             conflict = isinstance(exc, Conflict)
-        audit.append(_record(record_id, change, cluster, now, meta))
-        change.audit_id = record_id
+        _audit(audit, _record(record_id, change, cluster, now, meta), change, changes)
         if conflict:
             raise ApplyConflict(
                 f"{change.proposal.target} changed after its diff was shown", index=index
             )
         if change.error:
-            done = [c.proposal.reason for c in changes if c.applied]
-            pending = [c.proposal.reason for c in changes if not c.applied and c is not change]
-            summary = f"applied: {'; '.join(done) or 'nothing'}"
-            if pending:
-                summary += f"; not applied: {'; '.join(pending)}"
             raise ApplyFailed(
-                f"{change.proposal.reason} failed: {change.error} ({summary})",
-                hint="`kai undo` reverts what was applied" if done else None,
+                f"{change.proposal.reason} failed: {change.error} ({_summary(changes, change)})",
+                hint="`kai undo` reverts what was applied" if _applied(changes) else None,
             )
+
+
+def _applied(changes: list[Change]) -> list[str]:
+    return [c.proposal.reason for c in changes if c.applied]
+
+
+def _summary(changes: list[Change], current: Change) -> str:
+    """``applied: ...; not applied: ...`` for the changes other than ``current``."""
+    done = [c.proposal.reason for c in changes if c.applied and c is not current]
+    pending = [c.proposal.reason for c in changes if not c.applied and c is not current]
+    summary = f"applied: {'; '.join(done) or 'nothing'}"
+    return summary + (f"; not applied: {'; '.join(pending)}" if pending else "")
+
+
+def _refuse_redaction_marker(changes: list[Change]) -> None:
+    """Last line of defence: never write ``[REDACTED]`` (a value kai hid) to the cluster."""
+    import json
+
+    from k8sgpt_py.redact import REDACTED
+
+    for change in changes:
+        p = change.proposal
+        body = p.patch if p.action == "patch" else p.manifest
+        if body is not None and REDACTED in json.dumps(body, default=str):
+            raise Rejected(
+                f"refused: {p.reason} would write the redaction marker {REDACTED} into "
+                f"{p.target}; nothing was applied",
+                hint="kai never writes a redacted value back; give the real value explicitly",
+            )
+
+
+def _audit(audit: AuditLog, record: dict[str, Any], change: Change, changes: list[Change]) -> None:
+    """Append the record (and its private undo data); say plainly what landed if it fails."""
+    try:
+        audit.append(record, private={"before": change.before, "after": change.result})
+        change.audit_id = record["id"]
+        return
+    except AuditWriteError as exc:
+        error = exc
+    if change.applied:
+        state = "was applied (it is live)"
+    elif change.outcome_unknown:
+        state = "may have been applied (outcome unknown)"
+    else:
+        state = f"was not applied ({change.error})"
+    others = f"; other changes: {_summary(changes, change)}" if len(changes) > 1 else ""
+    where = f"fix permissions or free space in {error.path.parent}"
+    if error.what.startswith("the undo data"):
+        change.audit_id = record["id"]  # the audit line itself was written
+        raise ApplyFailed(
+            f"{change.proposal.reason} {state} and audited as {record['id']}, but its undo data "
+            f"could not be saved: {error.message}{others}",
+            hint=f"`kai undo` will refuse fields whose values were redacted; {where}",
+        ) from error
+    landed = change.applied or change.outcome_unknown
+    raise ApplyFailed(
+        f"{change.proposal.reason} {state} but could not be audited: {error.message}{others}",
+        hint=f"`kai undo` cannot revert it; {where}" if landed else where,
+    ) from error
 
 
 SETTLE_POLL_SECONDS = 0.5

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from k8sgpt_py.changes.audit import AuditLog
     from k8sgpt_py.cli._context import AppContext
 
 
@@ -29,6 +30,7 @@ def history(
     audit = app_ctx.audit()
     if show:
         record = audit.find(show)
+        _note_skipped(app_ctx, audit)
         if app_ctx.output == "text":
             yaml_block(app_ctx.terminal.out(), record)
         else:
@@ -37,6 +39,7 @@ def history(
             )
         return
     records = audit.records()[-limit:] if limit > 0 else []
+    _note_skipped(app_ctx, audit)
     if app_ctx.output != "text":
         emit_data(
             document("History", {"records": records}), app_ctx.output, app_ctx.terminal.stdout
@@ -59,15 +62,32 @@ def history(
     table(app_ctx.terminal.out(), rows)
 
 
+def _note_skipped(app_ctx: AppContext, audit: AuditLog) -> None:
+    """Say on stderr that unreadable lines (not UTF-8, not JSON) were skipped."""
+    if audit.skipped:
+        app_ctx.terminal.err().print(
+            f"kai: skipped {audit.skipped} unreadable line(s) in {audit.path}",
+            markup=False,
+            highlight=False,
+        )
+
+
 def undo(
     ctx: typer.Context,
     record_id: Annotated[str | None, typer.Argument(help="audit id (prefix ok)")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="revert even fields someone changed after kai (still diffed and confirmed)",
+        ),
+    ] = False,
 ) -> None:
     """Show the revert as a diff, confirm, apply."""
-    run_undo(ctx.obj, record_id)
+    run_undo(ctx.obj, record_id, force=force)
 
 
-def run_undo(app_ctx: AppContext, record_id: str | None) -> None:
+def run_undo(app_ctx: AppContext, record_id: str | None, *, force: bool = False) -> None:
     """Undo one audited change and write the outcome."""
     from k8sgpt_py.cli._ui import finish, make_ui
     from k8sgpt_py.request import RequestOptions, handle_undo
@@ -80,5 +100,6 @@ def run_undo(app_ctx: AppContext, record_id: str | None) -> None:
         ui=ui,
         audit=app_ctx.audit(),
         options=RequestOptions(assume_yes=app_ctx.assume_yes, dry_run=app_ctx.dry_run),
+        force=force,
     )
     finish(app_ctx, outcome, ui)
