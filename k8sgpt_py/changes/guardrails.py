@@ -29,6 +29,11 @@ from dataclasses import dataclass, field
 
 from k8sgpt_py.changes.proposal import Proposal
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 _OWNERS = WORKLOADS | {"ReplicaSet", "Job"}
 
@@ -61,7 +66,8 @@ _AFTER_NAME = {"service": WORKLOADS | {"Service"}, "services": WORKLOADS | {"Ser
 _NOT_AFTER_NAME = {"namespace", "namespaces", "ns"}  # "staging namespace" names a namespace
 
 _STOP = frozenset(
-    """a an the and or but of to in on at by for from with without into onto as is are was
+    _wordset(
+        """a an the and or but of to in on at by for from with without into onto as is are was
     be been it its it's this that these those there here my our your their me us them you i
     we he she they all any every each everything some no not none only just also too very
     so than then now please pls kai can could would will should shall may might must do does
@@ -74,7 +80,8 @@ _STOP = frozenset(
     drain cordon uncordon evict increase decrease reduce raise lower add stop start shrink
     grow apply create edit fix replicas replica copies instances instance image images tag
     version memory cpu limit limits request requests env environment variable variables
-    label labels labelled labeled selector traffic load peak handle logs log yaml json""".split()
+    label labels labelled labeled selector traffic load peak handle logs log yaml json"""
+    )
 )
 _FILLER = frozenset({"the", "a", "an", "of", "named", "called", "my", "our", "this", "that"})
 _NAMESPACE_LEAD = {"in", "from", "on", "inside", "within"}
@@ -92,14 +99,18 @@ _SELECTOR_LEAD = re.compile(
 )
 _SET_WORDS = frozenset({"all", "every", "everything", "each"})
 _CHANGE_VERBS = frozenset(
-    """scale resize restart rollout rollback revert roll set update change upgrade downgrade
+    _wordset(
+        """scale resize restart rollout rollback revert roll set update change upgrade downgrade
     bump patch delete remove destroy drop purge wipe rm kill drain cordon uncordon evict
     increase decrease reduce raise lower add stop shrink grow apply create edit give bounce
-    recycle redeploy suspend resume pause label annotate""".split()
+    recycle redeploy suspend resume pause label annotate"""
+    )
 )
 _QUESTION_WORDS = frozenset(
-    """why what what's whats how when where which who whose is are was were does do did
-    should shall has have will would could can may might""".split()
+    _wordset(
+        """why what what's whats how when where which who whose is are was were does do did
+    should shall has have will would could can may might"""
+    )
 )
 _POLITE = re.compile(
     r"^(?:(?:hey|ok|okay)\s+)?(?:kai[,:]?\s+)?(?:please\s+|pls\s+|(?:can|could|would|will)\s+"
@@ -197,9 +208,7 @@ def _is_name_word(word: str) -> bool:
     )
 
 
-def _slash_mention(
-    word: str, known: Collection[str] | None
-) -> tuple[Mention | None, str | None]:
+def _slash_mention(word: str, known: Collection[str] | None) -> tuple[Mention | None, str | None]:
     """``kind/name``, ``ns/name`` or ``kind/ns/name`` (kai's own way of naming objects).
 
     ``x/y`` names namespace ``x`` only when the cluster has it (``repo/image`` does not).
@@ -393,9 +402,7 @@ def check(
 
 def _unmentioned(scope: RequestScope, proposal: Proposal) -> str:
     t, what = proposal.target, proposal.grounding_name
-    named_as = sorted(
-        {k for m in scope.mentions if name_matches(m.word, what) for k in m.kinds}
-    )
+    named_as = sorted({k for m in scope.mentions if name_matches(m.word, what) for k in m.kinds})
     if named_as and proposal.scope is None:
         kinds = "/".join(k.lower() for k in named_as)
         return (

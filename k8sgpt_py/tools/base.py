@@ -158,7 +158,6 @@ class Tool:
         except Exception as exc:  # the adapter is one of the two broad catch points
             return ToolResult.fail(f"{self.name} failed: {type(exc).__name__}: {exc}")
 
-
     def _vetted(self, ctx: ToolContext, result: ToolResult, *, raise_errors: bool) -> ToolResult:
         """Check a write tool's proposals now, so a refusal reaches the planner at once."""
         if not (self.is_mutating and result.proposals and ctx.vet is not None):
