@@ -131,10 +131,11 @@ def make_plan(
 ) -> Plan:
     """Route: the LLM plans when configured (unless --offline); the offline rules otherwise."""
     from k8sgpt_py.planner.offline import plan_offline
+    from k8sgpt_py.planner.offline_sets import plan_sets
 
     if settings.has_llm and not offline and llm is not None:
         return llm(request, ctx, context)
-    plan = plan_offline(request, ctx=ctx)
+    plan = plan_sets(request, ctx=ctx) or plan_offline(request, ctx=ctx)
     if plan is not None:
         return plan
     if offline and settings.has_llm:

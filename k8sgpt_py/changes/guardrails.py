@@ -403,6 +403,12 @@ def check(
 def _unmentioned(scope: RequestScope, proposal: Proposal) -> str:
     t, what = proposal.target, proposal.grounding_name
     named_as = sorted({k for m in scope.mentions if name_matches(m.word, what) for k in m.kinds})
+    selection = proposal.selection
+    if selection is not None and not selection.selector and not scope.namespaces:
+        return (
+            f"refusing to {proposal.action} {t}: a set such as {selection} needs "
+            "its namespace named in the request (or -n)"
+        )
     if named_as and proposal.scope is None:
         kinds = "/".join(k.lower() for k in named_as)
         return (

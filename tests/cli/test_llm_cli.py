@@ -350,3 +350,28 @@ def test_the_proposal_note_says_what_this_mode_does(sandbox, kai, scripted_llm, 
     assert kai("--yes", "scale checkout to 3").exit_code == 0
     (told,) = tool_messages(server, 1)
     assert "apply it without asking (--yes)" in told and "ask them to confirm" not in told
+
+
+def test_offline_set_requests_show_every_member(sandbox, kube, kai):
+    result = kai("-o", "json", "--dry-run", "scale everything in staging down to zero")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    assert doc["planner"] == "offline" and doc["steps"][0]["tool"] == "scale_workloads"
+    names = sorted(c["target"]["name"] for c in doc["changes"])
+    assert names == ["bigjob", "imagecheck", "memhog", "worker"]
+    assert all("+  replicas: 0" in c["diff"] for c in doc["changes"])
+    labelled = kai("-o", "json", "--yes", "restart deployments labelled app=memhog -n staging")
+    assert labelled.exit_code == 0, labelled.stderr
+    assert [c["target"]["name"] for c in labelled.json()["changes"]] == ["memhog"]
+    template = kube.get("Deployment", "memhog", "staging")["spec"]["template"]
+    assert "kubectl.kubernetes.io/restartedAt" in template["metadata"]["annotations"]
+
+
+def test_offline_set_without_a_namespace_or_zero_is_refused(sandbox, kube, kai):
+    add_deployment(kube, "web", "default", replicas=2)  # the context's namespace
+    result = kai("--yes", "scale everything down by 1")
+    assert result.exit_code == 5 and "needs its namespace named" in result.stderr
+    result = kai("--yes", "scale everything in staging down by 1")
+    assert result.exit_code == 5 and "needs an explicit zero" in result.stderr
+    assert kube.get("Deployment", "bigjob", "staging")["spec"]["replicas"] == 1
+    assert kube.get("Deployment", "web", "default")["spec"]["replicas"] == 2
