@@ -185,13 +185,16 @@ def read_request(
             mentions += [Mention(word + nxt, joined), Mention(f"{word}-{nxt}", joined)]
     if not namespaces and flag_namespace:
         namespaces.add(flag_namespace)
+    is_change = asks_for_change(request)
     plain = set(words)
     return RequestScope(
         request=request,
         mentions=tuple(mentions),
         namespaces=frozenset(namespaces),
-        selectors=_selectors(text),
-        set_kinds=_set_kinds(words),
+        # a set grounds many objects at once: only a request for a change describes one
+        # ("is everything in staging healthy?" lets no write through)
+        selectors=_selectors(text) if is_change else (),
+        set_kinds=_set_kinds(words) if is_change else frozenset(),
         words=frozenset(plain),
         explicit_zero=bool(_ZERO.search(text)),
     )

@@ -375,3 +375,30 @@ def test_offline_set_without_a_namespace_or_zero_is_refused(sandbox, kube, kai):
     assert result.exit_code == 5 and "needs an explicit zero" in result.stderr
     assert kube.get("Deployment", "bigjob", "staging")["spec"]["replicas"] == 1
     assert kube.get("Deployment", "web", "default")["spec"]["replicas"] == 2
+
+
+def test_rbac_refusal_reaches_the_model_before_it_answers(
+    sandbox, kube, kai, scripted_llm, monkeypatch
+):
+    server = scripted_llm(
+        tool_calls(call("scale_workload", {"name": "checkoutservice", "replicas": 4})),
+        answer("You may not scale checkoutservice in this context."),
+    )
+    use(server, monkeypatch)
+    result = kai("--context", "kai-sandbox-viewer", "--yes", "scale checkout to 4")
+    assert result.exit_code == 5 and "RBAC forbids patch deployments" in result.stderr
+    assert "RBAC forbids patch deployments" in tool_messages(server, 1)[0]
+    assert kube.get("Deployment", "checkoutservice", "shop")["spec"]["replicas"] == 2
+
+
+def test_a_question_describes_no_set_even_when_the_model_writes_one(
+    sandbox, kube, kai, scripted_llm, monkeypatch
+):
+    server = scripted_llm(
+        tool_calls(call("scale_workloads", {"namespace": "staging", "replicas": 3})),
+        answer("Everything in staging looks fine."),
+    )
+    use(server, monkeypatch)
+    result = kai("--yes", "is everything in staging healthy?")
+    assert result.exit_code == 5 and "refusing to patch" in result.stderr
+    assert kube.get("Deployment", "bigjob", "staging")["spec"]["replicas"] == 1

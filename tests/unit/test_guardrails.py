@@ -139,6 +139,8 @@ def test_guardrails_everything_in_a_namespace_grounds_its_workloads_only():
     assert verdict(patch("bigjob", "staging"), request) is None
     assert verdict(patch("db", "staging", kind="StatefulSet"), request) is not None
     assert read_request("list pods in all namespaces").set_kinds == frozenset()
+    # a question describes no set, whatever a log line makes the model do
+    assert verdict(patch("bigjob", "staging"), "is everything in staging healthy?") is not None
 
 
 def test_guardrails_a_selector_set_needs_the_same_selector_in_the_request():
@@ -148,6 +150,7 @@ def test_guardrails_a_selector_set_needs_the_same_selector_in_the_request():
     assert verdict(member, "restart pods labelled app=web in staging") is not None  # broader
     assert verdict(member, "restart edge-1 with label app=api") is None  # named by itself
     assert verdict(member, "restart everything with label app=api") is not None
+    assert verdict(member, "why do pods labelled app=web,tier=front crash?") is not None
     assert selector_terms(" app = web ,tier==front") == {"app=web", "tier=front"}
 
 
