@@ -133,9 +133,10 @@ def vet(
     rbac: RbacCache | None = None,
 ) -> str | None:
     """Why a write tool's proposals would be refused (guardrails, then RBAC), or None."""
-    reasons = guardrails.refusals(proposals, scope)
+    reasons = list(dict.fromkeys(guardrails.refusals(proposals, scope)))
     if reasons:
-        return "; ".join(dict.fromkeys(reasons))
+        more = f"; and {len(reasons) - 2} more refusals like these" if len(reasons) > 3 else ""
+        return "; ".join(reasons[: 2 if more else 3]) + more
     cache: RbacCache = {} if rbac is None else rbac
     for proposal in proposals:
         try:
