@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     REJECTED = 5
     NOT_CONFIRMED = 6
     FINDINGS = 7
+    NOTHING_DONE = 8
     INTERRUPTED = 130
 
 
@@ -97,3 +98,9 @@ class FindingsAtThreshold(KaiError):
     """Findings at or above ``--fail-on`` (opt-in)."""
 
     exit_code = ExitCode.FINDINGS
+
+
+class NothingDone(KaiError):
+    """The request asked for a change, and the planner made none (it could not, or declined)."""
+
+    exit_code = ExitCode.NOTHING_DONE

@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from k8sgpt_py.changes import guardrails
 from k8sgpt_py.changes.audit import AuditLog
-from k8sgpt_py.changes.pipeline import ApplyConflict, Change, apply, confirm, prepare
+from k8sgpt_py.changes.pipeline import (
+    ApplyConflict,
+    Change,
+    RbacCache,
+    apply,
+    confirm,
+    prepare,
+    request_scope,
+    vet,
+)
+from k8sgpt_py.changes.proposal import Proposal
 from k8sgpt_py.config import Settings
-from k8sgpt_py.errors import ApplyFailed, KaiError, ModelUnavailable, UsageError
+from k8sgpt_py.errors import (
+    ApplyFailed,
+    KaiError,
+    ModelUnavailable,
+    NothingDone,
+    Rejected,
+    UsageError,
+)
 from k8sgpt_py.planner.plan import Plan
 from k8sgpt_py.render.emit import document
-from k8sgpt_py.tools.base import ToolContext
+from k8sgpt_py.tools.base import ToolContext, WriteMode
 
 MAX_REQUEST_CHARS = 10_000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -113,10 +131,11 @@ def make_plan(
 ) -> Plan:
     """Route: the LLM plans when configured (unless --offline); the offline rules otherwise."""
     from k8sgpt_py.planner.offline import plan_offline
+    from k8sgpt_py.planner.offline_sets import plan_sets
 
     if settings.has_llm and not offline and llm is not None:
         return llm(request, ctx, context)
-    plan = plan_offline(request, ctx=ctx)
+    plan = plan_sets(request, ctx=ctx) or plan_offline(request, ctx=ctx)
     if plan is not None:
         return plan
     if offline and settings.has_llm:
@@ -155,19 +174,37 @@ def handle_request(
 
     ``context`` (piped stdin, gathered findings) goes to the model as fenced data; the
     guardrails judge the request alone, so text in the context cannot ground a change.
+    Write tools' proposals are checked as they are made (the planner learns of a refusal at
+    once) and all of them again before the dry run. A request that asks for a change and
+    gets none ends in :class:`NothingDone` (exit 8); one whose every proposal was refused,
+    in :class:`Rejected` (exit 5).
     """
     outcome = RequestOutcome(request=request, dry_run=options.dry_run)
     try:
         request = outcome.request = clean_request(request)
+        checker = _Checker(ctx, request) if options.check_grounding else None
+        ctx = replace(
+            ctx,
+            mode=write_mode(ctx, options, ui),
+            vet=checker.vet if checker else None,
+        )
         outcome.plan = make_plan(
             request, ctx=ctx, settings=settings, offline=options.offline, llm=llm, context=context
         )
         ui.show_plan(outcome.plan)
         proposals = outcome.plan.proposals
+        refused = [s.result.error or "refused" for s in outcome.plan.steps if s.result.refused]
         if not proposals:
+            _nothing_proposed(outcome.plan, refused)
             return outcome
+        for reason in refused:
+            ui.notice(reason)
         outcome.changes = prepare(
-            ctx.cluster, proposals, request=request, check_grounding=options.check_grounding
+            ctx.cluster,
+            proposals,
+            request=request,
+            check_grounding=options.check_grounding,
+            scope=checker.scope if checker else None,
         )
         meta = {"request": request, "planner": outcome.plan.planner, **outcome.meta}
         if outcome.plan.planner == "llm":
@@ -181,6 +218,63 @@ def handle_request(
     except KaiError as exc:
         outcome.error = exc
     return outcome
+
+
+def write_mode(ctx: ToolContext, options: RequestOptions, ui: RequestUI) -> WriteMode:
+    """What will happen to a proposal: the planner is told (``$mode`` of the system prompt)."""
+    if ctx.read_only:
+        return "read_only"
+    if options.dry_run:
+        return "dry_run"
+    if options.assume_yes:
+        return "apply"
+    return "confirm" if ui.ask() is not None else "preview"
+
+
+class _Checker:
+    """Vets proposals as write tools make them: the request read once, RBAC answers cached."""
+
+    def __init__(self, ctx: ToolContext, request: str) -> None:
+        self._ctx = ctx
+        self._request = request
+        self._scope: guardrails.RequestScope | None = None
+        self._rbac: RbacCache = {}
+
+    @property
+    def scope(self) -> guardrails.RequestScope:
+        """The request read against the cluster's namespaces (listed on first use)."""
+        if self._scope is None:
+            cluster, namespace = self._ctx.cluster, self._ctx.namespace
+            self._scope = request_scope(cluster, self._request, namespace=namespace)
+        return self._scope
+
+    def vet(self, proposals: Sequence[Proposal]) -> str | None:
+        """Why these proposals would be refused (guardrails, RBAC), or None."""
+        return vet(self._ctx.cluster, proposals, self.scope, rbac=self._rbac)
+
+
+def _nothing_proposed(plan: Plan, refused: list[str]) -> None:
+    """No proposal survived: refused (exit 5), nothing done (exit 8), or a read (fine).
+
+    "Nothing done" means: the request asks for a change (a change verb, not a question:
+    :func:`guardrails.asks_for_change`) and no write tool produced its answer — the model
+    answered without proposing, a write tool failed, or no rule applied. A write tool that
+    ran and found nothing to change (a capacity plan that says the replicas suffice) did
+    its job.
+    """
+    if refused:
+        raise Rejected(refused[0], hint="ask for the change explicitly if you meant it")
+    if not guardrails.asks_for_change(plan.request):
+        return
+    if any(step.result.status == "needs_approval" for step in plan.steps):
+        return
+    who = "the model" if plan.planner == "llm" else "the offline planner"
+    why = f": {plan.errors[0]}" if plan.errors else ""
+    raise NothingDone(
+        f"nothing was done: the request asks for a change, but {who} proposed none{why}",
+        hint="read the answer for why; name the object and the change, "
+        'e.g. kai "scale checkout to 5"',
+    )
 
 
 def _review_and_apply(
@@ -229,6 +323,7 @@ def _apply_with_conflicts(
                 [c.proposal for c in pending[exc.index :]],
                 request=outcome.request,
                 check_grounding=options.check_grounding,
+                namespace=ctx.namespace,
             )
             done = [c for c in outcome.changes if c.applied]
             outcome.changes = done + fresh

@@ -7,7 +7,7 @@ and reports exactly what was applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -83,20 +83,67 @@ class Change:
 
 
 def prepare(
-    cluster: Cluster, proposals: list[Proposal], *, request: str, check_grounding: bool = True
+    cluster: Cluster,
+    proposals: list[Proposal],
+    *,
+    request: str,
+    check_grounding: bool = True,
+    namespace: str | None = None,
+    scope: guardrails.RequestScope | None = None,
 ) -> list[Change]:
-    """Validate and dry-run every proposal; raise (exit 5, or 2 for unknown targets) on refusal."""
+    """Validate and dry-run every proposal; raise (exit 5, or 2 for unknown targets) on refusal.
+
+    ``namespace`` is the ``-n`` flag (it restricts a request that names no namespace);
+    ``scope`` is the request already read by :func:`request_scope`.
+    """
     if check_grounding:
-        for proposal in proposals:
-            reason = guardrails.check(proposal, request)
-            if reason:
-                raise Rejected(reason, hint="ask for the change explicitly if you meant it")
-    allowed: dict[tuple[str, str, str | None, str | None], tuple[bool, str]] = {}
+        scope = scope or request_scope(cluster, request, namespace=namespace)
+        reasons = guardrails.refusals(proposals, scope)
+        if reasons:
+            raise Rejected(reasons[0], hint="ask for the change explicitly if you meant it")
+    allowed: RbacCache = {}
     changes = []
     for proposal in proposals:
         _check_rbac(cluster, proposal, allowed)
         changes.append(_dry_run(cluster, proposal))
     return changes
+
+
+RbacCache = dict[tuple[str, str, str | None, str | None], tuple[bool, str]]
+
+
+def request_scope(
+    cluster: Cluster, request: str, *, namespace: str | None = None
+) -> guardrails.RequestScope:
+    """What ``request`` names, read against the cluster's namespaces (when they can be listed)."""
+    try:
+        known: set[str] | None = {
+            str(ns["metadata"]["name"]) for ns in cluster.list("Namespace", None)
+        }
+    except KaiError:  # e.g. RBAC forbids listing namespaces: read the request without them
+        known = None
+    return guardrails.read_request(request, known_namespaces=known, flag_namespace=namespace)
+
+
+def vet(
+    cluster: Cluster,
+    proposals: Sequence[Proposal],
+    scope: guardrails.RequestScope,
+    *,
+    rbac: RbacCache | None = None,
+) -> str | None:
+    """Why a write tool's proposals would be refused (guardrails, then RBAC), or None."""
+    reasons = list(dict.fromkeys(guardrails.refusals(proposals, scope)))
+    if reasons:
+        more = f"; and {len(reasons) - 2} more refusals like these" if len(reasons) > 3 else ""
+        return "; ".join(reasons[: 2 if more else 3]) + more
+    cache: RbacCache = {} if rbac is None else rbac
+    for proposal in proposals:
+        try:
+            _check_rbac(cluster, proposal, cache)
+        except Forbidden as exc:
+            return exc.message
+    return None
 
 
 def _check_rbac(

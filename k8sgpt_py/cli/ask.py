@@ -94,7 +94,8 @@ def llm_planner(app_ctx: AppContext, ui: TextUI | QuietUI) -> PlannerFn | None:
         session.stream_to = ui.stream if ui.can_stream else None
         from k8sgpt_py.redact import redact_text
 
-        return session.ask(f"{request}\n\n{fence(redact_text(context))}" if context else request)
+        text = f"{request}\n\n{fence(redact_text(context))}" if context else request
+        return session.ask(text, ctx=ctx)
 
     return plan
 

@@ -92,6 +92,8 @@ class LlmSession:
         result_budget_chars: int = RESULT_BUDGET_CHARS,
         keep_full_turns: int = 2,
     ) -> None:
+        from langchain_core.messages import SystemMessage
+
         self.model = model
         self.ctx = ctx
         self.max_steps = max(1, max_steps)
@@ -103,6 +105,7 @@ class LlmSession:
         self.tools = {t.name: t for t in tools if not (ctx.read_only and t.is_mutating)}
         self._withheld = {t.name for t in tools if ctx.read_only and t.is_mutating}
         self._schemas = [tool_schema(t) for t in self.tools.values()]
+        self._own_system = not (history and isinstance(history[0], SystemMessage))
         self._system, self._turns = self._split_history(history)
 
     def _split_history(
@@ -131,6 +134,7 @@ class LlmSession:
             namespace=str(namespace) if namespace else None,
             read_only=self.ctx.read_only,
             today=self.ctx.now.date(),
+            mode=self.ctx.mode,
         )
 
     @property
@@ -145,15 +149,22 @@ class LlmSession:
             out.extend(turn)
         return out
 
-    def ask(self, request: str) -> Plan:
+    def ask(self, request: str, *, ctx: ToolContext | None = None) -> Plan:
         """Answer one request; the turn joins the history only if the model calls succeed.
+
+        ``ctx`` replaces the session's tool context for this and later requests: it carries
+        this request's proposal checks (``ctx.vet``) and mode, which the system prompt states.
 
         Raises:
             ModelUnavailable: The endpoint failed (unreachable, key, quota, timeout,
                 malformed response), translated by ``planner.models``.
         """
-        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import HumanMessage, SystemMessage
 
+        if ctx is not None:
+            self.ctx = ctx
+            if self._own_system:
+                self._system = SystemMessage(self._system_text())
         turn_start = HumanMessage(request)
         run = _Run(plan=Plan(request=request, planner="llm"), messages=[turn_start])
         history = self.messages
@@ -230,7 +241,7 @@ class LlmSession:
             return run.cache[key], None
         result = tool.run(self.ctx, clean)
         run.plan.steps.append(Step(tool=call.name, args=clean, result=result))
-        text = format_result(result, budget_chars=self.result_budget_chars)
+        text = format_result(result, budget_chars=self.result_budget_chars, mode=self.ctx.mode)
         run.cache[key] = text
         self._emit(
             "tool_result",
@@ -241,6 +252,7 @@ class LlmSession:
                 "error": result.error,
                 "invocation": result.invocation,
                 "proposals": len(result.proposals),
+                "refused": result.refused,
                 "cached": False,
             },
         )

@@ -76,9 +76,15 @@ def _strip_titles(node: Any) -> Any:
     return node
 
 
-def result_payload(result: ToolResult) -> dict[str, Any]:
-    """What the model is told about a tool result (before redaction and truncation)."""
+def result_payload(result: ToolResult, *, mode: str = "confirm") -> dict[str, Any]:
+    """What the model is told about a tool result (before redaction and truncation).
+
+    ``mode`` (a ``tools.base.WriteMode``) decides what the note on a proposal says will
+    happen to it; a refused proposal carries a note saying it will not happen.
+    """
     payload = result.to_json()
+    if result.refused:
+        payload["note"] = prompts.REFUSED_NOTE
     if result.proposals:
         payload["proposed"] = [
             {
@@ -89,16 +95,15 @@ def result_payload(result: ToolResult) -> dict[str, Any]:
             }
             for p in result.proposals
         ]
-        payload["note"] = (
-            "proposed only: kai will show the user a dry-run diff and ask them to confirm; "
-            "nothing has been changed"
-        )
+        payload["note"] = prompts.PROPOSAL_NOTES.get(mode, prompts.PROPOSAL_NOTES["confirm"])
     return payload
 
 
-def format_result(result: ToolResult, *, budget_chars: int = RESULT_BUDGET_CHARS) -> str:
+def format_result(
+    result: ToolResult, *, budget_chars: int = RESULT_BUDGET_CHARS, mode: str = "confirm"
+) -> str:
     """Redacted JSON text of a tool result, cut to ``budget_chars`` and fenced as data."""
-    text = fit_json(redact(result_payload(result)), budget_chars)
+    text = fit_json(redact(result_payload(result, mode=mode)), budget_chars)
     return prompts.fence(text)
 
 

@@ -66,29 +66,65 @@ def _exists(name: str) -> bool:
     return (prompts_dir() / f"{name}.md").is_file()
 
 
+# What the model is told about the mode (``$mode``), per ``ToolContext.mode``
+MODES = {
+    "read_only": "read-only (--read-only): you have no write tools. If asked for a change, "
+    "say which change you would make and why, and that kai runs read-only, so nothing was "
+    "changed",
+    "dry_run": "dry run (--dry-run): write tools propose changes; kai validates them "
+    "(guardrails, RBAC, a server-side dry run) and shows the diff, but applies nothing. "
+    "Say the change was previewed, not made",
+    "confirm": "confirm: write tools propose changes; kai validates them, shows the diff and "
+    "asks the user to confirm before applying anything. Say what you proposed and that it "
+    "waits for their confirmation",
+    "preview": "preview (no terminal and no --yes): write tools propose changes; kai validates "
+    "them and shows the diff, but cannot ask for confirmation, so it applies nothing. Say "
+    "what you proposed and that re-running with --yes applies it",
+    "apply": "apply (--yes): write tools propose changes; kai validates each one (guardrails, "
+    "RBAC, a server-side dry run) and then applies it without asking. Say what you "
+    "proposed; kai itself reports what it applied",
+}
+# The note on a write tool's result, per mode
+PROPOSAL_NOTES = {
+    "read_only": "not proposed: kai runs read-only",
+    "dry_run": "proposed only: kai will validate it and show the diff as a dry run; nothing "
+    "will be applied",
+    "confirm": "proposed only: kai will show the user a dry-run diff and ask them to confirm; "
+    "nothing has been changed",
+    "preview": "proposed only: kai will show the diff but cannot ask for confirmation, so "
+    "nothing will be applied",
+    "apply": "proposed: kai will validate it and then apply it without asking (--yes); "
+    "nothing has been changed yet",
+}
+REFUSED_NOTE = (
+    "kai refused this proposal, so it will not happen: tell the user it was refused and why; "
+    "do not claim it, and do not try to get the same change through another tool"
+)
+
+
 def system_prompt(
-    *, context: str | None, namespace: str | None, read_only: bool, today: date
+    *,
+    context: str | None,
+    namespace: str | None,
+    read_only: bool,
+    today: date,
+    mode: str = "confirm",
 ) -> str:
     """The system prompt of the tool-calling chain.
 
     Args:
         context: Kube context name (``None`` -> "current context").
         namespace: Default namespace for requests that name none.
-        read_only: Whether write tools are withheld.
+        read_only: Whether write tools are withheld (forces the read-only mode).
         today: The date the model should assume (clock is a parameter).
+        mode: What happens to proposals: a ``tools.base.WriteMode`` (``MODES`` keys).
     """
-    mode = (
-        "read-only: you have no write tools; if asked for a change, say what change and "
-        "why, and that kai runs read-only"
-        if read_only
-        else "write tools only propose changes; kai shows a diff and the user confirms"
-    )
     return render(
         "system",
         context=context or "(current context)",
         namespace=namespace or "default",
         today=today.isoformat(),
-        mode=mode,
+        mode=MODES["read_only" if read_only else mode],
     )
 
 

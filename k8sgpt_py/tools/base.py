@@ -10,7 +10,7 @@ pydantic is imported only where the models are built or used, so code that needs
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -26,12 +26,21 @@ if TYPE_CHECKING:
     from k8sgpt_py.metrics.base import MetricSource
 
 Status = Literal["ok", "error", "no_data", "needs_approval"]
+# What happens to a proposal: read_only (no write tools), dry_run (diff only), confirm (the
+# user is asked), preview (no terminal and no --yes: diff only), apply (--yes)
+WriteMode = Literal["read_only", "dry_run", "confirm", "preview", "apply"]
+Vetter = Callable[[Sequence[Proposal]], str | None]
 MAX_RESULT_CHARS = 12_000
 
 
 @dataclass(frozen=True)
 class ToolContext:
-    """What tools may use: the cluster, settings, default namespace, metrics and the clock."""
+    """What tools may use: the cluster, settings, default namespace, metrics and the clock.
+
+    ``mode`` says what will happen to proposals (the LLM is told). ``vet``, when set, checks
+    a write tool's proposals as they are made (guardrails, RBAC): it returns why they are
+    refused, and the adapter hands that back instead of the proposals.
+    """
 
     cluster: Cluster
     settings: Settings
@@ -40,6 +49,8 @@ class ToolContext:
     read_only: bool = False
     metrics_factory: Callable[[], MetricSource | None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    mode: WriteMode = "confirm"
+    vet: Vetter | None = None
 
     @cached_property
     def metrics(self) -> MetricSource | None:
@@ -56,6 +67,7 @@ class ToolResult:
     error: str | None = None
     invocation: str | None = None
     proposals: tuple[Proposal, ...] = ()
+    refused: bool = False
 
     @classmethod
     def ok(cls, data: Any, *, invocation: str | None = None) -> ToolResult:
@@ -73,6 +85,11 @@ class ToolResult:
         return cls("error", error=message, invocation=invocation)
 
     @classmethod
+    def refuse(cls, message: str, *, invocation: str | None = None) -> ToolResult:
+        """A write tool's proposals refused by validation: nothing will be changed."""
+        return cls("error", error=message, invocation=invocation, refused=True)
+
+    @classmethod
     def propose(
         cls, *proposals: Proposal, data: Any = None, invocation: str | None = None
     ) -> ToolResult:
@@ -86,6 +103,8 @@ class ToolResult:
             out["data"] = self.data
         if self.error:
             out["error"] = self.error
+        if self.refused:
+            out["refused"] = True
         return out
 
 
@@ -130,13 +149,27 @@ class Tool:
         if self.is_mutating and ctx.read_only:
             return ToolResult.fail(f"{self.name} is a write tool and kai runs read-only")
         try:
-            return self.func(ctx, **clean)
+            result = self.func(ctx, **clean)
+            return self._vetted(ctx, result, raise_errors=raise_errors)
         except KaiError as exc:
             if raise_errors:
                 raise
             return ToolResult.fail(exc.message + (f" ({exc.hint})" if exc.hint else ""))
         except Exception as exc:  # the adapter is one of the two broad catch points
             return ToolResult.fail(f"{self.name} failed: {type(exc).__name__}: {exc}")
+
+    def _vetted(self, ctx: ToolContext, result: ToolResult, *, raise_errors: bool) -> ToolResult:
+        """Check a write tool's proposals now, so a refusal reaches the planner at once."""
+        if not (self.is_mutating and result.proposals and ctx.vet is not None):
+            return result
+        reason = ctx.vet(result.proposals)
+        if reason is None:
+            return result
+        if raise_errors:
+            from k8sgpt_py.errors import Rejected
+
+            raise Rejected(reason, hint="ask for the change explicitly if you meant it")
+        return ToolResult.refuse(reason, invocation=result.invocation)
 
 
 REGISTRY: dict[str, Tool] = {}

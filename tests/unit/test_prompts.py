@@ -26,7 +26,7 @@ def test_prompts_system_renders_values_and_partials():
     assert "- kube context: prod-eu" in text
     assert "- default namespace: shop" in text
     assert "- today: 2026-03-06" in text
-    assert "write tools only propose changes" in text
+    assert "- mode: confirm: write tools propose changes" in text
     assert "Safety rules:" in text  # _safety.md
     assert "Answer format:" in text  # _output_format.md
     assert "Examples of good plans" in text  # _examples.md
@@ -35,7 +35,39 @@ def test_prompts_system_renders_values_and_partials():
 
 def test_prompts_system_read_only_mode():
     text = _system(read_only=True)
-    assert "- mode: read-only: you have no write tools" in text
+    assert "- mode: read-only (--read-only): you have no write tools" in text
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("dry_run", "- mode: dry run (--dry-run): write tools propose changes"),
+        ("confirm", "asks the user to confirm before applying anything"),
+        ("preview", "cannot ask for confirmation, so it applies nothing"),
+        ("apply", "- mode: apply (--yes):"),
+    ],
+)
+def test_prompts_system_states_the_real_write_mode(mode, words):
+    text = prompts.system_prompt(
+        context="c", namespace="n", read_only=False, today=date(2026, 3, 6), mode=mode
+    )
+    assert words in text
+    others = [m for m in prompts.MODES if m != mode]
+    assert not any(f"- mode: {prompts.MODES[m]}" in text for m in others)
+
+
+def test_prompts_system_read_only_wins_over_any_mode():
+    text = prompts.system_prompt(
+        context="c", namespace="n", read_only=True, today=date(2026, 3, 6), mode="apply"
+    )
+    assert "- mode: read-only (--read-only): you have no write tools" in text
+    assert "(--yes)" not in text
+
+
+def test_prompts_system_tells_the_model_refusals_are_final():
+    text = _system()
+    assert "refused one comes back as an error saying why" in " ".join(text.split())
+    assert "Never say a change was applied" in text
 
 
 def test_prompts_system_defaults_for_missing_context_and_namespace():
