@@ -266,7 +266,7 @@ def _nothing_proposed(plan: Plan, refused: list[str]) -> None:
         raise Rejected(refused[0], hint="ask for the change explicitly if you meant it")
     if not guardrails.asks_for_change(plan.request):
         return
-    if any(step.result.status == "needs_approval" for step in plan.steps):
+    if any(step.result.status == "needs_approval" or step.result.settled for step in plan.steps):
         return
     who = "the model" if plan.planner == "llm" else "the offline planner"
     why = f": {plan.errors[0]}" if plan.errors else ""

@@ -121,7 +121,7 @@ def plan_capacity(
     data = answer.to_json() | {"advice": answer.advice}
     call = f"capacity plan for {found} ({answer.plan.window.label})"
     if not answer.proposals:
-        return ToolResult.ok(data, invocation=call)
+        return ToolResult.unchanged(data, invocation=call)
     return ToolResult.propose(*answer.proposals, data=data, invocation=call)
 
 

@@ -68,11 +68,17 @@ class ToolResult:
     invocation: str | None = None
     proposals: tuple[Proposal, ...] = ()
     refused: bool = False
+    settled: bool = False
 
     @classmethod
     def ok(cls, data: Any, *, invocation: str | None = None) -> ToolResult:
         """A successful read."""
         return cls("ok", data=data, invocation=invocation)
+
+    @classmethod
+    def unchanged(cls, data: Any, *, invocation: str | None = None) -> ToolResult:
+        """A write tool that found nothing to change (the cluster already does what was asked)."""
+        return cls("ok", data=data, invocation=invocation, settled=True)
 
     @classmethod
     def no_data(cls, message: str, *, invocation: str | None = None) -> ToolResult:
