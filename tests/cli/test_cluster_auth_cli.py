@@ -127,6 +127,34 @@ def test_exec_plugin_failure_in_a_real_process_prints_no_logging(tmp_path):
     ]
 
 
+def test_exec_plugin_failing_to_renew_an_expired_token_is_exit_3(
+    sandbox, tmp_path, kai, monkeypatch
+):
+    credential = {
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "kind": "ExecCredential",
+        "status": {"token": _admin_token(sandbox), "expirationTimestamp": "2000-01-01T00:00:00Z"},
+    }
+    calls = tmp_path / "calls"
+    user = _exec(
+        "import pathlib, sys",
+        f"calls = pathlib.Path({str(calls)!r})",
+        "calls.write_text(calls.read_text() + 'x' if calls.exists() else 'x')",
+        "if len(calls.read_text()) > 1:",
+        "    sys.stderr.write('cannot renew\\n')",
+        "    sys.exit(1)",
+        f"print({json.dumps(json.dumps(credential))})",
+    )
+    monkeypatch.setenv("KUBECONFIG", str(_with_user(sandbox, tmp_path, user)))
+    result = kai("list pods in shop")
+    assert result.exit_code == 3
+    assert calls.read_text() == "xx"  # loaded once, then the renewal failed
+    assert result.stderr.splitlines() == [
+        f'kai: error: exec credential plugin "{sys.executable}" of user "kai-admin" failed: '
+        "process returned 1. cannot renew"
+    ]
+
+
 # ---------------------------------------------------------------- 401
 
 
@@ -142,7 +170,9 @@ def test_401_says_unauthorized_and_names_user_and_context(sandbox, kai):
 
 
 def test_401_for_a_wrong_token(sandbox, tmp_path, kai, monkeypatch):
-    monkeypatch.setenv("KUBECONFIG", str(_with_user(sandbox, tmp_path, {"token": "stale-token-0123"})))
+    monkeypatch.setenv(
+        "KUBECONFIG", str(_with_user(sandbox, tmp_path, {"token": "stale-token-0123"}))
+    )
     result = kai("list pods in shop")
     assert result.exit_code == 3
     assert result.stderr.startswith("kai: error: Unauthorized (HTTP 401)")
