@@ -79,7 +79,7 @@ def load_merged(explicit: str | None, environ: dict[str, str] | None = None) -> 
         if not os.path.exists(path):
             if explicit:
                 raise ConfigError(
-                    f"kubeconfig {path} does not exist",
+                    f"no kubeconfig found at {path}",
                     hint="pass an existing file to --kubeconfig, or set KUBECONFIG",
                 )
             continue

@@ -140,7 +140,7 @@ def test_merge_duplicate_name_in_one_file_is_an_error(tmp_path):
 
 
 def test_explicit_kubeconfig_must_exist(tmp_path):
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match="no kubeconfig found at"):
         load_merged(str(tmp_path / "missing"), {})
 
 
