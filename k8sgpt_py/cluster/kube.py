@@ -22,8 +22,10 @@ from k8sgpt_py.cluster.kubeconfig import (
     SECTIONS,
     InClusterAccount,
     MergedConfig,
+    exec_command_of,
     in_cluster_account,
     load_merged,
+    no_context_error,
 )
 from k8sgpt_py.errors import (
     ClusterUnavailable,
@@ -117,29 +119,6 @@ def _unauthorized(message: str, target: KubeTarget | None) -> ClusterUnavailable
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _no_context_error(merged: MergedConfig, explicit: str | None) -> ConfigError:
-    if not merged.files:
-        from k8sgpt_py.cluster.kubeconfig import kubeconfig_files
-
-        where = ", ".join(kubeconfig_files(explicit))
-        return ConfigError(
-            f"no kubeconfig found at {where}",
-            hint="set KUBECONFIG, pass --kubeconfig, or try `kai --sandbox ...`",
-        )
-    names = ", ".join(sorted(merged.contexts))
-    return ConfigError(
-        f"no current context set in kubeconfig {', '.join(merged.files)}",
-        hint=f"pass --context NAME (contexts: {names})"
-        if names
-        else "add a context with `kubectl config set-context`",
-    )
-
-
-def _exec_command(user: Any) -> str | None:
-    spec = user.get("exec") if isinstance(user, dict) else None
-    return str(spec.get("command") or "") if isinstance(spec, dict) else None
 
 
 @contextlib.contextmanager
@@ -249,7 +228,7 @@ class Cluster:
             account = in_cluster_account(account_dir=service_account_dir)
             if account is not None:
                 return cls._connect_in_cluster(account, timeout_seconds)
-            raise _no_context_error(merged, kubeconfig)
+            raise no_context_error(merged, kubeconfig)
         entry = merged.contexts.get(name)
         if entry is None:
             names = ", ".join(sorted(merged.contexts)) or "none"
@@ -261,7 +240,7 @@ class Cluster:
         user_name = str(ctx.get("user") or "")
         user_entry = merged.users.get(user_name)
         user = (user_entry.value.get("user") or {}) if user_entry else {}
-        exec_command = _exec_command(user)
+        exec_command = exec_command_of(user)
         configuration = _load_configuration(merged, name, user_name, exec_command)
         from kubernetes.client import ApiClient
 

@@ -140,6 +140,29 @@ def as_document(merged: MergedConfig) -> dict[str, Any]:
     return doc
 
 
+def no_context_error(merged: MergedConfig, explicit: str | None) -> ConfigError:
+    """The error when no context is chosen and there is no service account to fall back on."""
+    if not merged.files:
+        where = ", ".join(kubeconfig_files(explicit))
+        return ConfigError(
+            f"no kubeconfig found at {where}",
+            hint="set KUBECONFIG, pass --kubeconfig, or try `kai --sandbox ...`",
+        )
+    names = ", ".join(sorted(merged.contexts))
+    return ConfigError(
+        f"no current context set in kubeconfig {', '.join(merged.files)}",
+        hint=f"pass --context NAME (contexts: {names})"
+        if names
+        else "add a context with `kubectl config set-context`",
+    )
+
+
+def exec_command_of(user: Any) -> str | None:
+    """The ``exec:`` credential plugin command of a kubeconfig user, if it has one."""
+    spec = user.get("exec") if isinstance(user, dict) else None
+    return str(spec.get("command") or "") if isinstance(spec, dict) else None
+
+
 @dataclass(frozen=True)
 class InClusterAccount:
     """A pod's service account: where the API server is, and the files to authenticate."""
