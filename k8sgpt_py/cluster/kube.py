@@ -8,14 +8,25 @@ writes are never retried blindly.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
-import os
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from k8sgpt_py.cluster.kinds import KindInfo, lookup_kind
+from k8sgpt_py.cluster.kubeconfig import (
+    SECTIONS,
+    InClusterAccount,
+    MergedConfig,
+    exec_command_of,
+    in_cluster_account,
+    load_merged,
+    no_context_error,
+)
 from k8sgpt_py.errors import (
     ClusterUnavailable,
     ConfigError,
@@ -33,6 +44,8 @@ _PATCH_CONTENT = {
 }
 READ_RETRIES = 3
 RETRY_BACKOFF_SECONDS = 0.2
+IN_CLUSTER_CONTEXT = "in-cluster"
+IN_CLUSTER_USER = "serviceaccount"
 
 
 class Conflict(KaiError):
@@ -60,7 +73,9 @@ class KubeTarget:
     user: str
 
 
-def _error_from_status(status: int, body: bytes, what: str) -> KaiError:
+def _error_from_status(
+    status: int, body: bytes, what: str, target: KubeTarget | None = None
+) -> KaiError:
     try:
         doc = json.loads(body or b"{}")
         message = str(doc.get("message") or "")
@@ -73,10 +88,7 @@ def _error_from_status(status: int, body: bytes, what: str) -> KaiError:
     if status == 403:
         return Forbidden(message, hint="ask a cluster admin for access, or use --read-only")
     if status == 401:
-        return ClusterUnavailable(
-            f"the API server rejected our credentials: {message}",
-            hint="check the user in your kubeconfig (kubectl config view --minify)",
-        )
+        return _unauthorized(message, target)
     if status == 409:
         return Conflict(message, hint="the object changed meanwhile; run the request again")
     if status == 422 or status == 400:
@@ -89,13 +101,111 @@ def _error_from_status(status: int, body: bytes, what: str) -> KaiError:
     return ApiError(f"{what}: {message}", status=status, reason=reason)
 
 
+def _unauthorized(message: str, target: KubeTarget | None) -> ClusterUnavailable:
+    """401: say Unauthorized first, and name the user and context.
+
+    The wording avoids ``credentials: ...`` / ``token: ...`` pairs, which the redactor
+    (rightly) blanks as ``[REDACTED]`` in everything kai prints.
+    """
+    who = f' user "{target.user}" of context "{target.context}"' if target else ""
+    where = f" at {target.server}" if target else ""
+    detail = "" if message.strip().lower() in {"unauthorized", "http 401"} else f" ({message})"
+    return ClusterUnavailable(
+        _one_line(f"Unauthorized (HTTP 401): the API server{where} rejected{who}{detail}")[:300],
+        hint="the credentials have expired or are wrong: log in again, or check the context "
+        "with `kubectl config current-context` and `kubectl config view --minify`",
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@contextlib.contextmanager
+def _client_logs() -> Iterator[builtins.list[logging.LogRecord]]:
+    """Collect what the kubernetes client logs instead of printing it (``ERROR:root:...``).
+
+    The client reports exec-plugin failures with ``logging.error`` on the root logger, which
+    would configure logging and print to stderr; kai turns them into one error line instead.
+    """
+    records: builtins.list[logging.LogRecord] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [_Collect(logging.WARNING)]
+    try:
+        yield records
+    finally:
+        root.handlers = saved
+
+
+def _exec_failure(
+    command: str | None, user: str, records: builtins.list[logging.LogRecord]
+) -> str | None:
+    """The one-line message for a failed exec plugin, or None when it worked."""
+    errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+    if command is None or not errors:
+        return None
+    detail = _one_line(errors[0]).removeprefix("exec: ")
+    if "No such file or directory" in detail:
+        detail = f"executable {command} not found"
+    return f'exec credential plugin "{command}" of user "{user}" failed: {detail}'[:400]
+
+
+def _load_configuration(
+    merged: MergedConfig, context: str, user: str, exec_command: str | None
+) -> Any:
+    """A client Configuration for one context of the merged kubeconfig."""
+    import yaml
+    from kubernetes.client import Configuration
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import ConfigNode, KubeConfigLoader
+
+    # Each entry keeps the file that defined it, so relative paths resolve against that file.
+    doc: dict[str, Any] = {"current-context": context}
+    for section in SECTIONS:
+        entries = getattr(merged, section).values()
+        doc[section] = [
+            ConfigNode(f"{e.source}/{e.name}", e.value, e.source)  # type: ignore[no-untyped-call]
+            for e in entries
+        ]
+    configuration = Configuration()
+    where = ", ".join(merged.files)
+    try:
+        with _client_logs() as records:
+            root = ConfigNode("kubeconfig", doc)  # type: ignore[no-untyped-call]
+            loader = KubeConfigLoader(config_dict=root, config_base_path=None)  # type: ignore[no-untyped-call]
+            loader.load_and_set(configuration)  # type: ignore[no-untyped-call]
+    except ConfigException as exc:
+        raise ConfigError(f"cannot load kubeconfig {where}: {_one_line(str(exc))}") from exc
+    except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+        raise ConfigError(f"cannot load kubeconfig {where}: {_one_line(str(exc))}") from exc
+    failure = _exec_failure(exec_command, user, records)
+    if failure is not None:
+        raise ConfigError(failure)
+    configuration.retries = 0  # kai retries reads itself, and never writes
+    return configuration
+
+
 class Cluster:
     """A connection to one cluster; pass it down, never build another."""
 
-    def __init__(self, api_client: Any, target: KubeTarget, *, timeout_seconds: float = 30.0):
+    def __init__(
+        self,
+        api_client: Any,
+        target: KubeTarget,
+        *,
+        timeout_seconds: float = 30.0,
+        exec_command: str | None = None,
+    ):
         self._api = api_client
         self.target = target
         self.timeout_seconds = timeout_seconds
+        self._exec_command = exec_command
 
     @classmethod
     def connect(
@@ -104,52 +214,71 @@ class Cluster:
         kubeconfig: str | None = None,
         context: str | None = None,
         timeout_seconds: float = 30.0,
+        service_account_dir: Path | None = None,
     ) -> Cluster:
-        """Load kubeconfig the way kubectl does (``KUBECONFIG`` list, current context)."""
-        import yaml
-        from kubernetes import config
-        from kubernetes.config.config_exception import ConfigException
+        """Load kubeconfig the way kubectl does (see :mod:`k8sgpt_py.cluster.kubeconfig`).
 
-        path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
-        files = [p for p in path.split(os.pathsep) if p]
-        if not any(os.path.isfile(os.path.expanduser(p)) for p in files):
-            raise ConfigError(
-                f"no kubeconfig found at {path}",
-                hint="set KUBECONFIG, pass --kubeconfig, or try `kai --sandbox ...`",
-            )
-        try:
-            contexts, active = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
-            chosen = (
-                next((c for c in contexts if c["name"] == context), None) if context else active
-            )
-            if chosen is None:
-                names = ", ".join(c["name"] for c in contexts) or "none"
-                raise ConfigError(
-                    f'context "{context}" not found in kubeconfig', hint=f"contexts: {names}"
-                )
-            from kubernetes.client import ApiClient, Configuration
+        Without a kubeconfig context (and no ``context``), a pod's service account is used
+        when ``KUBERNETES_SERVICE_HOST``/``_PORT`` and its token file are there, as kubectl
+        does; ``service_account_dir`` replaces ``/var/run/secrets/kubernetes.io/serviceaccount``.
+        """
+        merged = load_merged(kubeconfig)
+        name = context or merged.current_context
+        if not name:
+            account = in_cluster_account(account_dir=service_account_dir)
+            if account is not None:
+                return cls._connect_in_cluster(account, timeout_seconds)
+            raise no_context_error(merged, kubeconfig)
+        entry = merged.contexts.get(name)
+        if entry is None:
+            names = ", ".join(sorted(merged.contexts)) or "none"
+            where = ", ".join(merged.files) or "kubeconfig"
+            raise ConfigError(f'context "{name}" not found in {where}', hint=f"contexts: {names}")
+        ctx = entry.value.get("context") or {}
+        if not isinstance(ctx, dict):
+            raise ConfigError(f'context "{name}" in {entry.source} is not a mapping')
+        user_name = str(ctx.get("user") or "")
+        user_entry = merged.users.get(user_name)
+        user = (user_entry.value.get("user") or {}) if user_entry else {}
+        exec_command = exec_command_of(user)
+        configuration = _load_configuration(merged, name, user_name, exec_command)
+        from kubernetes.client import ApiClient
 
-            configuration = Configuration()
-            config.load_kube_config(  # type: ignore[no-untyped-call]
-                config_file=path,
-                context=chosen["name"],
-                client_configuration=configuration,
-                persist_config=False,
-            )
-            configuration.retries = 0  # kai retries reads itself, and never writes
-            api = ApiClient(configuration)
-        except ConfigException as exc:
-            raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
-        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
-            raise ConfigError(f"cannot load kubeconfig {path}: {exc}".splitlines()[0]) from exc
-        ctx = chosen.get("context") or {}
         target = KubeTarget(
-            context=chosen["name"],
-            namespace=ctx.get("namespace") or "default",
-            server=api.configuration.host,
-            user=ctx.get("user") or "",
+            context=name,
+            namespace=str(ctx.get("namespace") or "default"),
+            server=configuration.host,
+            user=user_name,
         )
-        return cls(api, target, timeout_seconds=timeout_seconds)
+        api = ApiClient(configuration)
+        return cls(api, target, timeout_seconds=timeout_seconds, exec_command=exec_command)
+
+    @classmethod
+    def _connect_in_cluster(cls, account: InClusterAccount, timeout_seconds: float) -> Cluster:
+        from kubernetes.client import ApiClient, Configuration
+        from kubernetes.config.config_exception import ConfigException
+        from kubernetes.config.incluster_config import InClusterConfigLoader
+
+        configuration = Configuration()
+        try:
+            loader = InClusterConfigLoader(  # type: ignore[no-untyped-call]
+                token_filename=str(account.token_file), cert_filename=str(account.ca_file)
+            )
+            loader.load_and_set(configuration)  # type: ignore[no-untyped-call]
+        except (ConfigException, OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"cannot use the in-cluster service account ({account.token_file.parent}): "
+                f"{_one_line(str(exc))}",
+                hint="mount the service account token and ca.crt, or set KUBECONFIG",
+            ) from exc
+        configuration.retries = 0
+        target = KubeTarget(
+            context=IN_CLUSTER_CONTEXT,
+            namespace=account.namespace,
+            server=configuration.host,
+            user=IN_CLUSTER_USER,
+        )
+        return cls(ApiClient(configuration), target, timeout_seconds=timeout_seconds)
 
     # -- the choke point -------------------------------------------------------------------
 
@@ -169,14 +298,18 @@ class Cluster:
 
         params = {k: v for k, v in (query or {}).items() if v is not None}
         headers = {"Accept": "application/json", "Content-Type": content_type}
-        _, url, headers, body_, _ = self._api.param_serialize(
-            method,
-            path,
-            query_params=list(params.items()),
-            header_params=headers,
-            body=body,
-            auth_settings=["BearerToken"],
-        )
+        with _client_logs() as records:  # an expired exec credential is renewed here
+            _, url, headers, body_, _ = self._api.param_serialize(
+                method,
+                path,
+                query_params=list(params.items()),
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+        failure = _exec_failure(self._exec_command, self.target.user, records)
+        if failure is not None:
+            raise ClusterUnavailable(failure)
         tries = READ_RETRIES if method == "GET" else 1
         for attempt in range(tries):
             try:
@@ -198,7 +331,7 @@ class Cluster:
                 continue
             break
         if response.status >= 300:
-            raise _error_from_status(response.status, data, f"{method} {path}")
+            raise _error_from_status(response.status, data, f"{method} {path}", self.target)
         if raw:
             return data.decode("utf-8", "replace")
         try:

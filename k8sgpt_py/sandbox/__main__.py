@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         "--kubeconfig", type=Path, required=True, help="where to write the kubeconfig"
     )
     serve_cmd.add_argument("--seed-dir", type=Path, default=None, help="manifests to seed from")
+    serve_cmd.add_argument(
+        "--tokens", type=Path, default=None, help="private file keeping the bearer tokens"
+    )
     bench_cmd = commands.add_parser("bench", help="time seeding and server start-up")
     bench_cmd.add_argument("--rounds", type=int, default=5)
     bench_cmd.add_argument("--seed-dir", type=Path, default=None)
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             kubeconfig=args.kubeconfig,
             seed_dir=args.seed_dir,
+            token_file=args.tokens,
         )
     else:
         _bench(max(args.rounds, 1), args.seed_dir)

@@ -1,8 +1,18 @@
-"""Bearer-token users and their (very small) RBAC: an admin and a read-only viewer."""
+"""Bearer-token users and their (very small) RBAC: an admin and a read-only viewer.
+
+Each sandbox makes its own random tokens (:meth:`Tokens.generate`); they appear only in the
+kubeconfig it writes and, for ``kai sandbox up``, in a private token file so a restarted
+background sandbox accepts the same kubeconfig.
+"""
 
 from __future__ import annotations
 
+import hmac
+import json
+import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from k8sgpt_py.sandbox.resources import ResourceType
 from k8sgpt_py.sandbox.store import ApiError
@@ -15,7 +25,6 @@ class User:
     """An authenticated caller."""
 
     name: str
-    token: str
     is_read_only: bool
 
     def allows(self, verb: str, resource: str, subresource: str = "") -> bool:
@@ -27,15 +36,64 @@ class User:
         return verb in READ_VERBS and subresource in {"", "log", "status", "scale"}
 
 
-ADMIN = User("kai-admin", "kai-sandbox-admin-token", is_read_only=False)
-VIEWER = User("kai-viewer", "kai-sandbox-viewer-token", is_read_only=True)
-USERS = {u.token: u for u in (ADMIN, VIEWER)}
+ADMIN = User("kai-admin", is_read_only=False)
+VIEWER = User("kai-viewer", is_read_only=True)
+TOKEN_BYTES = 32
 
 
-def authenticate(header: str | None) -> User:
+@dataclass(frozen=True)
+class Tokens:
+    """One sandbox's bearer tokens (never logged, never in the repository)."""
+
+    admin: str
+    viewer: str
+
+    def __repr__(self) -> str:
+        return "Tokens(admin=..., viewer=...)"
+
+    @classmethod
+    def generate(cls) -> Tokens:
+        """Fresh random tokens (``secrets.token_urlsafe``)."""
+        return cls(secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES))
+
+    def user_for(self, token: str) -> User | None:
+        """The user a token belongs to (constant-time comparison), or None."""
+        found = None
+        for user, expected in ((ADMIN, self.admin), (VIEWER, self.viewer)):
+            if hmac.compare_digest(token.encode(), expected.encode()):
+                found = user
+        return found
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> Tokens:
+        """The tokens kept in ``path``; new ones (written 0600) when it is missing or bad."""
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            tokens = cls(str(doc["admin"]), str(doc["viewer"]))
+            if tokens.admin and tokens.viewer:
+                return tokens
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        tokens = cls.generate()
+        write_private(path, json.dumps({"admin": tokens.admin, "viewer": tokens.viewer}))
+        return tokens
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` atomically to a file only the owner can read (0600 from creation on)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def authenticate(header: str | None, tokens: Tokens) -> User:
     """The user behind an ``Authorization: Bearer`` header; 401 otherwise."""
     if header and header.lower().startswith("bearer "):
-        user = USERS.get(header[7:].strip())
+        user = tokens.user_for(header[7:].strip())
         if user is not None:
             return user
     raise ApiError(401, "Unauthorized", "Unauthorized")

@@ -2,6 +2,8 @@
 
 It runs as ``python -m k8sgpt_py.sandbox serve`` in its own session, keeps its objects in
 ``$XDG_STATE_HOME/kai/sandbox/state.json`` and writes a kubeconfig there once it listens.
+The folder is 0700 and every file in it 0600: the kubeconfig and ``tokens.json`` hold the
+sandbox's bearer tokens (kept across restarts; ``--reset`` makes new ones).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from k8sgpt_py.config import state_dir
 from k8sgpt_py.errors import KaiError
+from k8sgpt_py.sandbox.auth import write_private
 
 START_TIMEOUT_SECONDS = 15.0
 
@@ -31,7 +34,22 @@ def _paths() -> dict[str, Path]:
         "kubeconfig": base / "kubeconfig",
         "pid": base / "pid",
         "log": base / "server.log",
+        "tokens": base / "tokens.json",
     }
+
+
+def _private_dir() -> Path:
+    """The sandbox folder, created 0700 (an older 0755 one is tightened, its files 0600)."""
+    base = _dir()
+    if not base.parent.exists():
+        base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    base.mkdir(exist_ok=True, mode=0o700)
+    if base.stat().st_mode & 0o077:
+        os.chmod(base, 0o700)
+    for path in base.iterdir():
+        if path.is_file() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    return base
 
 
 def _alive(pid: int) -> bool:
@@ -74,9 +92,10 @@ def start(*, reset: bool = False) -> dict[str, Any]:
     if status["running"]:
         stop(reset=True)
     paths = _paths()
-    _dir().mkdir(parents=True, exist_ok=True)
+    _private_dir()
     if reset:
         paths["state"].unlink(missing_ok=True)
+        paths["tokens"].unlink(missing_ok=True)
     paths["kubeconfig"].unlink(missing_ok=True)
     command = [
         sys.executable,
@@ -89,12 +108,15 @@ def start(*, reset: bool = False) -> dict[str, Any]:
         "0",
         "--kubeconfig",
         str(paths["kubeconfig"]),
+        "--tokens",
+        str(paths["tokens"]),
     ]
-    with open(paths["log"], "ab") as log:
+    log_fd = os.open(paths["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(log_fd, "ab") as log:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )
-    paths["pid"].write_text(str(process.pid))
+    write_private(paths["pid"], str(process.pid))
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -121,7 +143,7 @@ def stop(*, reset: bool = False) -> dict[str, Any]:
             time.sleep(0.05)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
-    for key in ("pid", "kubeconfig", *(("state",) if reset else ())):
+    for key in ("pid", "kubeconfig", *(("state", "tokens") if reset else ())):
         paths[key].unlink(missing_ok=True)
     return read_status() | {"stopped": bool(status["running"])}
 

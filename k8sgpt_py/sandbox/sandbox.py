@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from k8sgpt_py.sandbox.api import Api
-from k8sgpt_py.sandbox.auth import ADMIN, VIEWER
+from k8sgpt_py.sandbox.auth import ADMIN, VIEWER, Tokens, write_private
 from k8sgpt_py.sandbox.faults import Fault, FaultSet
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.seed import read_registry, seed
@@ -37,9 +37,15 @@ class Sandbox:
     """A Kubernetes-speaking HTTP server on 127.0.0.1, seeded with the demo cluster."""
 
     def __init__(
-        self, seed_dir: Path | None = None, *, state_file: Path | None = None, tls: bool = True
+        self,
+        seed_dir: Path | None = None,
+        *,
+        state_file: Path | None = None,
+        tls: bool = True,
+        tokens: Tokens | None = None,
     ) -> None:
         self.tls = tls
+        self.tokens = tokens if tokens is not None else Tokens.generate()
         self.seed_dir = Path(seed_dir) if seed_dir is not None else default_seed_dir()
         self.state_file = Path(state_file) if state_file is not None else None
         kubelet = Kubelet(read_registry(self.seed_dir))
@@ -119,7 +125,7 @@ class Sandbox:
         from k8sgpt_py.sandbox.server import build_app
 
         runner = web.AppRunner(
-            build_app(self.api, self.faults), access_log=None, shutdown_timeout=0.5
+            build_app(self.api, self.faults, self.tokens), access_log=None, shutdown_timeout=0.5
         )
         await runner.setup()
         site = web.TCPSite(
@@ -153,7 +159,10 @@ class Sandbox:
     # ------------------------------------------------------------ clients and faults
 
     def write_kubeconfig(self, path: Path) -> Path:
-        """Write a kubeconfig with an admin context (current) and a read-only viewer context."""
+        """Write a kubeconfig with an admin context (current) and a read-only viewer context.
+
+        It holds this sandbox's tokens, so it is created readable by its owner only (0600).
+        """
         path = Path(path)
         cluster: dict[str, Any] = {"server": self.url}
         if self.tls:
@@ -163,8 +172,8 @@ class Sandbox:
             "kind": "Config",
             "clusters": [{"name": "kai-sandbox", "cluster": cluster}],
             "users": [
-                {"name": ADMIN.name, "user": {"token": ADMIN.token}},
-                {"name": VIEWER.name, "user": {"token": VIEWER.token}},
+                {"name": ADMIN.name, "user": {"token": self.tokens.admin}},
+                {"name": VIEWER.name, "user": {"token": self.tokens.viewer}},
             ],
             "contexts": [
                 {
@@ -187,11 +196,7 @@ class Sandbox:
             "current-context": "kai-sandbox",
             "preferences": {},
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        write_private(path, yaml.safe_dump(doc, sort_keys=False))
         return path
 
     def inject_fault(
@@ -242,20 +247,36 @@ def ca_cert_pem() -> str:
     return CA_CERT_PEM
 
 
-def serve(*, state_file: Path, port: int, kubeconfig: Path, seed_dir: Path | None = None) -> None:
-    """Serve in the foreground until SIGTERM or SIGINT (``kai sandbox up``)."""
+def serve(
+    *,
+    state_file: Path,
+    port: int,
+    kubeconfig: Path,
+    seed_dir: Path | None = None,
+    token_file: Path | None = None,
+) -> None:
+    """Serve in the foreground until SIGTERM or SIGINT (``kai sandbox up``).
+
+    Every file this process creates (state, kubeconfig, tokens) is private to its owner
+    (umask 077). ``token_file`` keeps the tokens across restarts; without it they are new.
+    """
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: object) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    sandbox = Sandbox(seed_dir, state_file=state_file).start(port=port)
+    old_umask = os.umask(0o077)
     try:
-        sandbox.write_kubeconfig(kubeconfig)
-        while not stop.wait(0.5):
-            pass
+        tokens = Tokens.load_or_create(token_file) if token_file is not None else None
+        sandbox = Sandbox(seed_dir, state_file=state_file, tokens=tokens).start(port=port)
+        try:
+            sandbox.write_kubeconfig(kubeconfig)
+            while not stop.wait(0.5):
+                pass
+        finally:
+            sandbox.stop()
     finally:
-        sandbox.stop()
+        os.umask(old_umask)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -11,7 +11,7 @@ from aiohttp import web
 from k8sgpt_py import __version__
 from k8sgpt_py.sandbox import subresources
 from k8sgpt_py.sandbox.api import Api, Request
-from k8sgpt_py.sandbox.auth import authenticate
+from k8sgpt_py.sandbox.auth import Tokens, authenticate
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
@@ -31,6 +31,7 @@ from k8sgpt_py.sandbox.tables import to_table
 Obj = dict[str, Any]
 API_KEY: web.AppKey[Api] = web.AppKey("api", Api)
 FAULTS_KEY: web.AppKey[FaultSet] = web.AppKey("faults", FaultSet)
+TOKENS_KEY: web.AppKey[Tokens] = web.AppKey("tokens", Tokens)
 
 
 class Watchers:
@@ -376,7 +377,7 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
         return _json(VERSION_INFO)
     if parts and parts[0] in {"healthz", "readyz", "livez"}:
         return web.Response(text="ok")
-    user = authenticate(request.headers.get("Authorization"))
+    user = authenticate(request.headers.get("Authorization"), request.app[TOKENS_KEY])
     if request.method == "GET":
         doc = _discovery(parts)
         if doc is not None:
@@ -398,11 +399,12 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     return await _handle_resource(request, api, req)
 
 
-def build_app(api: Api, faults: FaultSet) -> web.Application:
-    """The aiohttp application serving ``api``."""
+def build_app(api: Api, faults: FaultSet, tokens: Tokens) -> web.Application:
+    """The aiohttp application serving ``api`` to the holders of ``tokens``."""
     app = web.Application(client_max_size=16 * 2**20)
     app[API_KEY] = api
     app[FAULTS_KEY] = faults
+    app[TOKENS_KEY] = tokens
     app[WATCHERS_KEY] = Watchers()
 
     async def _close_watches(app: web.Application) -> None:

@@ -325,3 +325,22 @@ def test_kubectl_pause_resume_and_expose(sandbox):
     assert 30000 <= service["spec"]["ports"][0]["nodePort"] < 32768
     endpoints = get_json(sandbox, "endpoints", "frontend-ext", "-n", "shop")
     assert len(endpoints["subsets"][0]["addresses"]) == 3
+
+
+def test_kubectl_uses_the_sandbox_random_token_and_the_old_fixed_one_is_refused(sandbox, tmp_path):
+    import yaml
+
+    doc = yaml.safe_load(sandbox.kubeconfig.read_text())
+    assert doc["users"][0]["user"]["token"] != "kai-sandbox-admin-token"
+    assert len(get_json(sandbox, "nodes")["items"]) == 4  # the random token works
+    doc["users"][0]["user"]["token"] = "kai-sandbox-admin-token"
+    old = tmp_path / "old-kubeconfig"
+    old.write_text(yaml.safe_dump(doc))
+    result = subprocess.run(
+        ["kubectl", "--kubeconfig", str(old), "--request-timeout=20s", "get", "nodes"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Unauthorized" in result.stderr

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import ssl
+import stat
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 import yaml
 
 from k8sgpt_py.sandbox import Sandbox
+from k8sgpt_py.sandbox.auth import Tokens
 from k8sgpt_py.sandbox.sandbox import ca_cert_pem
 
 
@@ -114,6 +118,67 @@ def test_sandbox_bad_or_missing_token_is_401(sandbox, tmp_path):
     with pytest.raises(urllib.error.HTTPError) as http_error:
         urllib.request.urlopen(request, context=_ssl_context(), timeout=5)
     assert http_error.value.code == 401
+
+
+OLD_FIXED_TOKENS = ("kai-sandbox-admin-token", "kai-sandbox-viewer-token")
+
+
+def _tokens(kubeconfig: Path) -> dict[str, str]:
+    doc = yaml.safe_load(kubeconfig.read_text())
+    return {u["name"]: u["user"]["token"] for u in doc["users"]}
+
+
+def _status_with_token(box: Sandbox, token: str) -> int:
+    request = urllib.request.Request(
+        f"{box.url}/api/v1/namespaces/shop/pods", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, context=_ssl_context(), timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_sandbox_tokens_are_random_per_sandbox_and_not_shared(sandbox, tmp_path):
+    with Sandbox() as other:
+        mine = _tokens(sandbox.kubeconfig)
+        theirs = _tokens(other.write_kubeconfig(tmp_path / "other"))
+        assert set(mine) == set(theirs) == {"kai-admin", "kai-viewer"}
+        assert not set(mine.values()) & set(theirs.values())
+        assert len(set(mine.values())) == 2
+        assert all(len(t) >= 40 for t in mine.values())  # token_urlsafe(32)
+        assert _status_with_token(sandbox, mine["kai-admin"]) == 200
+        assert _status_with_token(sandbox, mine["kai-viewer"]) == 200
+        assert _status_with_token(sandbox, theirs["kai-admin"]) == 401
+        assert _status_with_token(other, theirs["kai-admin"]) == 200
+
+
+@pytest.mark.parametrize("token", OLD_FIXED_TOKENS)
+def test_sandbox_old_fixed_tokens_are_rejected(sandbox, token):
+    assert _status_with_token(sandbox, token) == 401
+    assert token not in sandbox.kubeconfig.read_text()
+
+
+def test_sandbox_kubeconfig_is_private_from_creation(sandbox, tmp_path):
+    assert stat.S_IMODE(sandbox.kubeconfig.stat().st_mode) == 0o600
+    old = os.umask(0)  # even a permissive umask gives 0600 / 0700
+    try:
+        written = sandbox.write_kubeconfig(tmp_path / "new-dir" / "kubeconfig")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
+    assert not list(written.parent.glob(".*tmp"))
+
+
+def test_sandbox_token_file_keeps_tokens_private_and_stable(tmp_path):
+    path = tmp_path / "tokens.json"
+    first = Tokens.load_or_create(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert Tokens.load_or_create(path) == first
+    assert first.admin not in repr(first)
+    path.write_text("not json")
+    assert Tokens.load_or_create(path) != first
 
 
 def test_sandbox_kubeconfig_contexts(sandbox):
@@ -342,7 +407,8 @@ def test_sandbox_serve_command_runs_until_sigterm(tmp_path):
 
     state, kubeconfig = tmp_path / "state.json", tmp_path / "kubeconfig"
     command = [sys.executable, "-m", "k8sgpt_py.sandbox", "serve", "--state", str(state)]
-    command += ["--port", "0", "--kubeconfig", str(kubeconfig)]
+    tokens = tmp_path / "tokens.json"
+    command += ["--port", "0", "--kubeconfig", str(kubeconfig), "--tokens", str(tokens)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
     )
@@ -361,3 +427,6 @@ def test_sandbox_serve_command_runs_until_sigterm(tmp_path):
         _, stderr = process.communicate(timeout=15)
     assert process.returncode == 0, stderr.decode()
     assert state.exists()
+    for path in (state, kubeconfig, tokens):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert json.loads(tokens.read_text())["admin"] == _tokens(kubeconfig)["kai-admin"]
