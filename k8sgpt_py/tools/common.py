@@ -191,3 +191,42 @@ def clean_object(obj: dict[str, Any]) -> dict[str, Any]:
     meta.pop("managedFields", None)
     out["metadata"] = meta
     return dict(redact(out))
+
+
+def paginate(
+    rows: list[Any], *, limit: int, continue_from: str | None, noun: str
+) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``rows`` and what to say about the rest (``continue`` gives the next page)."""
+    try:
+        offset = max(0, int(continue_from or 0))
+    except ValueError as exc:
+        raise ValueError(
+            f"continue_from must be a value a previous page returned, not {continue_from!r}"
+        ) from exc
+    limit = max(1, min(limit, MAX_LIST_ITEMS))
+    page = rows[offset : offset + limit]
+    info: dict[str, Any] = {"total": len(rows)}
+    rest = len(rows) - offset - len(page)
+    if rest > 0:
+        info["continue"] = str(offset + len(page))
+        info["truncated"] = (
+            f"...[truncated {rest} {noun}: call again with continue_from={offset + len(page)}]"
+        )
+    return page, info
+
+
+def fit_budget(data: dict[str, Any], key: str, *, budget_chars: int, noun: str) -> dict[str, Any]:
+    """Drop rows from ``data[key]`` until the JSON fits ``budget_chars``; say how many went."""
+    import json
+
+    rows = list(data.get(key) or [])
+    prior = data.get("truncated")
+    dropped = 0
+    out = dict(data)
+    while rows and len(json.dumps(out, default=str)) > budget_chars:
+        cut = max(1, len(rows) // 4)
+        rows, dropped = rows[:-cut], dropped + cut
+        out[key] = rows
+        note = f"...[truncated {dropped} more {noun} to fit the output budget]"
+        out["truncated"] = f"{note} {prior}" if prior else note
+    return out
