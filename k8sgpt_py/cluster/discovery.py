@@ -76,10 +76,13 @@ def kind_for_manifest(cluster: Cluster, api_version: str, kind: str) -> KindInfo
     a manifest in another version of a known kind is refused rather than sent to the wrong path.
     """
     served = served_in(cluster, api_version)
+    known = find_kind(kind)
     if served is None:
+        hint = "check `kubectl api-resources`; is the CRD installed?"
+        if known is not None and known.kind == kind:
+            hint = f"kai writes {kind} as {known.api_version}: use apiVersion: {known.api_version}"
         raise UnservedKind(
-            f"the cluster does not serve apiVersion {api_version!r} (kind {kind})",
-            hint="check `kubectl api-resources`; is the CRD installed?",
+            f"the cluster does not serve apiVersion {api_version!r} (kind {kind})", hint=hint
         )
     match = next((k for k in served if k.kind == kind), None)
     if match is None:
@@ -88,7 +91,6 @@ def kind_for_manifest(cluster: Cluster, api_version: str, kind: str) -> KindInfo
             f"the cluster serves no kind {kind!r} in {api_version} (it serves: {names})"[:300],
             hint="check the kind's spelling and apiVersion (`kubectl api-resources`)",
         )
-    known = find_kind(kind)
     if known is not None and known.group == match.group and known.version != match.version:
         raise UnservedKind(
             f"kai writes {kind} as {known.api_version}, not {api_version}",

@@ -121,7 +121,8 @@ def register_kind(info: KindInfo) -> None:
 
 def is_builtin(info: KindInfo) -> bool:
     """True for kinds in the static table (their API servers accept strategic merge patch)."""
-    return _BY_NAME.get(info.kind.lower()) == info
+    known = _BY_NAME.get(info.kind.lower())
+    return known is not None and (known.group, known.version) == (info.group, info.version)
 
 
 def find_kind(name: str) -> KindInfo | None:
