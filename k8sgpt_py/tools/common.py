@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -193,10 +193,24 @@ def clean_object(obj: dict[str, Any]) -> dict[str, Any]:
     return dict(redact(out))
 
 
-def paginate(
-    rows: list[Any], *, limit: int, continue_from: str | None, noun: str
-) -> tuple[list[Any], dict[str, Any]]:
-    """One page of ``rows`` and what to say about the rest (``continue`` gives the next page)."""
+def budgeted_page(
+    data: dict[str, Any],
+    key: str,
+    rows: Sequence[Any],
+    *,
+    limit: int,
+    continue_from: str | None,
+    noun: str,
+    budget_chars: int,
+    render: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """``data`` plus one page of ``rows`` under ``key``, cut to fit ``budget_chars`` of JSON.
+
+    ``total`` counts every row; when rows are left out, ``continue`` is the value to pass
+    back as ``continue_from`` and ``truncated`` says how many were cut and why.
+    """
+    import json
+
     try:
         offset = max(0, int(continue_from or 0))
     except ValueError as exc:
@@ -204,29 +218,20 @@ def paginate(
             f"continue_from must be a value a previous page returned, not {continue_from!r}"
         ) from exc
     limit = max(1, min(limit, MAX_LIST_ITEMS))
-    page = rows[offset : offset + limit]
-    info: dict[str, Any] = {"total": len(rows)}
-    rest = len(rows) - offset - len(page)
-    if rest > 0:
-        info["continue"] = str(offset + len(page))
-        info["truncated"] = (
-            f"...[truncated {rest} {noun}: call again with continue_from={offset + len(page)}]"
+    page = [render(r) if render else r for r in rows[offset : offset + limit]]
+    out = {**data, key: page, "total": len(rows)}
+    budget_cut = False
+    room = budget_chars - 250  # for the continue/truncated keys added below
+    while len(page) > 1 and len(json.dumps(out, default=str)) > room:
+        page = page[: len(page) - max(1, len(page) // 4)]
+        out[key] = page
+        budget_cut = True
+    following = offset + len(page)
+    if following < len(rows):
+        out["continue"] = str(following)
+        why = " (page shortened to fit the output budget)" if budget_cut else ""
+        out["truncated"] = (
+            f"...[truncated {len(rows) - following} {noun}: call again with "
+            f"continue_from={following}]{why}"
         )
-    return page, info
-
-
-def fit_budget(data: dict[str, Any], key: str, *, budget_chars: int, noun: str) -> dict[str, Any]:
-    """Drop rows from ``data[key]`` until the JSON fits ``budget_chars``; say how many went."""
-    import json
-
-    rows = list(data.get(key) or [])
-    prior = data.get("truncated")
-    dropped = 0
-    out = dict(data)
-    while rows and len(json.dumps(out, default=str)) > budget_chars:
-        cut = max(1, len(rows) // 4)
-        rows, dropped = rows[:-cut], dropped + cut
-        out[key] = rows
-        note = f"...[truncated {dropped} more {noun} to fit the output budget]"
-        out["truncated"] = f"{note} {prior}" if prior else note
     return out

@@ -10,11 +10,10 @@ from k8sgpt_py.cluster.kinds import ANY_KIND, WORKLOAD_KINDS, lookup_kind
 from k8sgpt_py.tools.base import MAX_RESULT_CHARS, ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import (
     MAX_LOG_LINES,
+    budgeted_page,
     clean_object,
     containers_of,
     find,
-    fit_budget,
-    paginate,
     pod_status,
     summarize,
 )
@@ -46,16 +45,21 @@ def list_resources(
         call += f" -l {label_selector}"
     if not items:
         return ToolResult.no_data(f"no {info.plural} found in {where}", invocation=call)
-    page, paging = paginate(items, limit=limit, continue_from=continue_from, noun=info.plural)
-    rows = [summarize(o, ctx.now) for o in page]
-    data: dict[str, Any] = {"kind": info.kind, "items": rows, **paging}
-    if len(items) > len(page):
+    data = budgeted_page(
+        {"kind": info.kind},
+        "items",
+        items,
+        limit=limit,
+        continue_from=continue_from,
+        noun=info.plural,
+        budget_chars=MAX_RESULT_CHARS,
+        render=lambda o: summarize(o, ctx.now),
+    )
+    if len(items) > len(data["items"]):
         statuses = Counter(str(summarize(o, ctx.now).get("status", "-")) for o in items)
         if len(statuses) > 1 or "-" not in statuses:
             data["count_by_status"] = dict(statuses.most_common())
-    return ToolResult.ok(
-        fit_budget(data, "items", budget_chars=MAX_RESULT_CHARS, noun=info.plural), invocation=call
-    )
+    return ToolResult.ok(data, invocation=call)
 
 
 @tool()
@@ -100,6 +104,7 @@ def list_events(
     warnings_only: bool = False,
     since_minutes: int | None = None,
     limit: int = 50,
+    continue_from: str | None = None,
 ) -> ToolResult:
     """Events newest first, in a namespace or about one object; since_minutes keeps recent ones."""
     ns = namespace or ctx.namespace
@@ -122,12 +127,18 @@ def list_events(
     if not raw:
         kind_word = "warning events" if warnings_only else "events"
         return ToolResult.no_data(f"no {kind_word} for {what}{window}", invocation=call)
-    page, paging = paginate(raw, limit=limit, continue_from=None, noun="events")
-    data: dict[str, Any] = {"events": [summarize(e, ctx.now) for e in page], **paging}
-    data["count_by_reason"] = dict(Counter(str(e.get("reason")) for e in raw).most_common(10))
-    return ToolResult.ok(
-        fit_budget(data, "events", budget_chars=MAX_RESULT_CHARS, noun="events"), invocation=call
+    counts = dict(Counter(str(e.get("reason")) for e in raw).most_common(10))
+    data = budgeted_page(
+        {"count_by_reason": counts},
+        "events",
+        raw,
+        limit=limit,
+        continue_from=continue_from,
+        noun="events",
+        budget_chars=MAX_RESULT_CHARS,
+        render=lambda e: summarize(e, ctx.now),
     )
+    return ToolResult.ok(data, invocation=call)
 
 
 def event_time(event: dict[str, Any]) -> str:

@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from k8sgpt_py.quantity import cpu_millicores, memory_bytes
 from k8sgpt_py.tools.base import MAX_RESULT_CHARS, ToolContext, ToolResult, tool
-from k8sgpt_py.tools.common import age, find, fit_budget, paginate, pod_status
+from k8sgpt_py.tools.common import age, budgeted_page, find, pod_status
 from k8sgpt_py.tools.read import events_for
 
 REVISION = "deployment.kubernetes.io/revision"
 MAX_CHANGES_PER_REVISION = 20
+MAX_REVISIONS = 20
 
 
 def _sum_resources(containers: list[dict[str, Any]], section: str) -> tuple[int | None, int | None]:
@@ -85,26 +86,30 @@ def top_pods(
         return ToolResult.no_data(f"no pods with metrics in {where}", invocation=call)
     key = "cpu_millicores" if sort_by == "cpu" else "memory_mib"
     rows.sort(key=lambda r: -r[key])
-    page, info = paginate(rows, limit=limit, continue_from=continue_from, noun="pods")
-    data: dict[str, Any] = {
+    summary: dict[str, Any] = {
         "as_of": max(stamps),
         "sorted_by": sort_by,
-        "items": page,
-        **info,
         "total_cpu_millicores": sum(r["cpu_millicores"] for r in rows),
         "total_memory_mib": sum(r["memory_mib"] for r in rows),
         "over_cpu_limit_pct_90": sum(1 for r in rows if (r["cpu_pct_of_limit"] or 0) >= 90),
         "over_memory_limit_pct_90": sum(1 for r in rows if (r["memory_pct_of_limit"] or 0) >= 90),
     }
     if without:
-        data["pods_without_metrics"] = without
-    return ToolResult.ok(
-        fit_budget(data, "items", budget_chars=MAX_RESULT_CHARS, noun="pods"), invocation=call
+        summary["pods_without_metrics"] = without
+    data = budgeted_page(
+        summary,
+        "items",
+        rows,
+        limit=limit,
+        continue_from=continue_from,
+        noun="pods",
+        budget_chars=MAX_RESULT_CHARS,
     )
+    return ToolResult.ok(data, invocation=call)
 
 
 @tool()
-def top_nodes(ctx: ToolContext) -> ToolResult:
+def top_nodes(ctx: ToolContext, limit: int = 100, continue_from: str | None = None) -> ToolResult:
     """Current CPU/memory use of nodes (kubectl top nodes): % of allocatable and of requests."""
     metrics = {
         m["metadata"]["name"]: m
@@ -145,11 +150,16 @@ def top_nodes(ctx: ToolContext) -> ToolResult:
     if not rows:
         return ToolResult.no_data("no nodes found", invocation="top nodes")
     stamps = [str(m.get("timestamp") or "") for m in metrics.values()]
-    data = {"as_of": max(stamps) if stamps else None, "items": rows}
-    return ToolResult.ok(
-        fit_budget(data, "items", budget_chars=MAX_RESULT_CHARS, noun="nodes"),
-        invocation="top nodes",
+    data = budgeted_page(
+        {"as_of": max(stamps) if stamps else None},
+        "items",
+        rows,
+        limit=limit,
+        continue_from=continue_from,
+        noun="nodes",
+        budget_chars=MAX_RESULT_CHARS,
     )
+    return ToolResult.ok(data, invocation="top nodes")
 
 
 def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
@@ -231,15 +241,16 @@ def rollout_history(ctx: ToolContext, name: str, namespace: str | None = None) -
                     f"...[truncated {len(changes) - MAX_CHANGES_PER_REVISION} changes]"
                 )
         rows.append(row)
-    data = {
-        "deployment": str(found),
-        "current_revision": current,
-        "revisions": list(reversed(rows)),
-    }
-    return ToolResult.ok(
-        fit_budget(data, "revisions", budget_chars=MAX_RESULT_CHARS, noun="revisions"),
-        invocation=f"rollout history {found}",
+    data = budgeted_page(
+        {"deployment": str(found), "current_revision": current},
+        "revisions",
+        list(reversed(rows)),
+        limit=MAX_REVISIONS,
+        continue_from=None,
+        noun="older revisions",
+        budget_chars=MAX_RESULT_CHARS,
     )
+    return ToolResult.ok(data, invocation=f"rollout history {found}")
 
 
 def _state(state: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -319,7 +330,9 @@ def _audit_files(ctx: ToolContext) -> list[Path]:
 
 
 @tool()
-def get_audit_log(ctx: ToolContext, limit: int = 10, name: str | None = None) -> ToolResult:
+def get_audit_log(
+    ctx: ToolContext, limit: int = 10, name: str | None = None, continue_from: str | None = None
+) -> ToolResult:
     """What kai itself changed on this cluster (its audit log), newest first, with undo ids.
 
     name filters to changes whose target name contains it. Secret values are redacted.
@@ -340,7 +353,9 @@ def get_audit_log(ctx: ToolContext, limit: int = 10, name: str | None = None) ->
             for r in records
             if name.lower() in str((r.get("target") or {}).get("name", "")).lower()
         ]
-    records.sort(key=lambda r: str(r.get("time", "")), reverse=True)
+    # newest first: by time, and by position in the append-only file for equal times
+    order = {id(r): i for i, r in enumerate(records)}
+    records.sort(key=lambda r: (str(r.get("time", "")), order[id(r)]), reverse=True)
     what = f" for {name!r}" if name else ""
     if not records:
         return ToolResult.no_data(
@@ -367,9 +382,14 @@ def get_audit_log(ctx: ToolContext, limit: int = 10, name: str | None = None) ->
         }
         for r in records
     ]
-    page, info = paginate(rows, limit=limit, continue_from=None, noun="records")
-    data = redact({"records": page, **info})
-    return ToolResult.ok(
-        fit_budget(dict(data), "records", budget_chars=MAX_RESULT_CHARS, noun="records"),
-        invocation=f"audit log{what}",
+    data = budgeted_page(
+        {},
+        "records",
+        rows,
+        limit=limit,
+        continue_from=continue_from,
+        noun="records",
+        budget_chars=MAX_RESULT_CHARS,
+        render=redact,
     )
+    return ToolResult.ok(data, invocation=f"audit log{what}")
