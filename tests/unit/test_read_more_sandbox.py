@@ -226,3 +226,40 @@ def test_top_pods_on_a_big_namespace_stays_within_the_budget(ctx, crowded):
     assert with_metrics >= 300
     assert "continue_from=" in data["truncated"]
     assert data["as_of"]
+
+
+def _with_metrics(ctx: Any, csv_now: Any) -> Any:
+    from dataclasses import replace
+
+    from k8sgpt_py.metrics import CsvSource
+
+    demo = Path(__file__).resolve().parents[2] / "examples" / "shop" / "metrics.csv"
+    return replace(ctx, metrics_factory=lambda: CsvSource(demo, now=csv_now))
+
+
+def test_metric_history_says_where_the_history_ends(ctx):
+    from datetime import UTC, datetime
+
+    week = 7 * 86400
+    last_in_file = 1795391700  # the demo CSV's last timestamp
+    # replay the file so its data stops between 3 h and 7 d + 3 h before now
+    weeks = (NOW.timestamp() - 3 * 3600 - last_in_file) // week
+    data_end = last_in_file + weeks * week
+    lagging = _with_metrics(ctx, datetime.fromtimestamp(data_end, UTC))
+    result = run(lagging, "get_metric_history", name="frontend", metric="rps", hours=24 * 8)
+    assert result.status == "ok", result.error
+    data = result.data
+    step = data["step_seconds"]
+    assert step == 7200
+    ends = datetime.fromisoformat(data["history_ends"].replace("Z", "+00:00")).timestamp()
+    assert data_end - step < ends <= data_end
+    assert data["now"] == "2026-03-06T12:00:00Z"
+    assert data["minutes_since_last_point"] == round((NOW.timestamp() - ends) / 60, 1) >= 180
+    assert data["points"][-1][0] == data["history_ends"]
+    assert len(data["points"]) <= 96
+    assert data["min"] <= data["mean"] <= data["max"]
+
+
+def test_metric_history_without_a_source_says_so(ctx):
+    result = run(ctx, "get_metric_history", name="frontend")
+    assert result.status == "error" and "no metric history configured" in result.error
