@@ -26,7 +26,8 @@ def find(
 ) -> Resolved:
     """Resolve a (possibly fuzzy) name; ``name`` may itself be ``kind/name`` or ``ns/name``."""
     ref = parse_ref(name)
-    chosen_kind = ref.kind or (lookup_kind(kind).kind if kind else None)
+    kind = ref.kind or kind
+    chosen_kind = ctx.cluster.kind_info(kind).kind if kind else None
     ref = ResourceRef(ref.name, chosen_kind, namespace or ref.namespace or ctx.namespace)
     return resolve(ctx.cluster, ref, kinds=kinds, default_namespace=ctx.cluster.target.namespace)
 

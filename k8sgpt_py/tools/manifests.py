@@ -75,6 +75,28 @@ def _namespace_for(
     return str(inside or given or ctx.namespace or ctx.cluster.target.namespace)
 
 
+def _check_new_namespaces(ctx: ToolContext, docs: list[Any]) -> None:
+    """Objects cannot be dry-run in a namespace that this same manifest has yet to create."""
+    created = {
+        str((d.get("metadata") or {}).get("name"))
+        for d in docs
+        if isinstance(d, dict) and d.get("kind") == "Namespace"
+    }
+    used = {
+        str((d.get("metadata") or {}).get("namespace"))
+        for d in docs
+        if isinstance(d, dict) and d.get("kind") != "Namespace"
+    }
+    for ns in sorted(created & used):
+        try:
+            ctx.cluster.get("Namespace", ns)
+        except NotFound:
+            raise ValueError(
+                f"the manifest creates namespace {ns} and objects in it; they cannot be dry-run "
+                f"before it exists: create namespace {ns} first, then apply the rest"
+            ) from None
+
+
 def _as_patch(doc: dict[str, Any]) -> dict[str, Any]:
     """The manifest as a patch onto the live object: no status, no server-owned metadata."""
     meta = doc.get("metadata") or {}
@@ -101,6 +123,7 @@ def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None
     the server and shown as a diff before anything changes.
     """
     docs = _documents(manifest)
+    _check_new_namespaces(ctx, docs)
     proposals, summary = [], []
     for index, doc in enumerate(docs):
         api_version, kind, name = _check_document(doc, index)

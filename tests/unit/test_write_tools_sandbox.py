@@ -278,3 +278,29 @@ def test_guardrail_refuses_a_create_the_request_did_not_name(ctx):
     result = propose(ctx, "create_configmap", name="feature-flags", data={"dark": "on"})
     with pytest.raises(Rejected, match="does not mention 'feature-flags'"):
         prepare(ctx.cluster, list(result.proposals), request="tidy up the shop namespace")
+
+
+def test_a_manifest_creating_a_namespace_and_objects_in_it_says_to_split(ctx, kube):
+    manifest = (
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-red}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: team-red}\n"
+    )
+    result = run(ctx, "apply_manifest", manifest=manifest)
+    assert result.status == "error"
+    assert "create namespace team-red first, then apply the rest" in result.error
+
+
+def test_reads_reach_kinds_kai_only_knows_by_discovery(ctx, kube, monkeypatch):
+    from k8sgpt_py.cluster import kinds
+
+    monkeypatch.setattr(kinds, "_DISCOVERED", {})
+    kube.request(
+        "POST",
+        "/api/v1/namespaces/shop/serviceaccounts",
+        body={"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "builder"}},
+    )
+    got = run(ctx, "get_resource", name="builder", kind="serviceaccount")
+    assert got.status == "ok", got.error
+    assert got.data["metadata"]["name"] == "builder"
+    listed = run(ctx, "list_resources", kind="sa", namespace="shop")
+    assert "builder" in [r["name"] for r in listed.data["items"]]
