@@ -277,12 +277,21 @@ def create_configmap(
 def create_job(
     ctx: ToolContext,
     name: str,
-    image: str,
+    image: str | None = None,
     command: list[str] | None = None,
+    from_cronjob: str | None = None,
     namespace: str | None = None,
     backoff_limit: int = 2,
 ) -> ToolResult:
-    """Run a one-off Job: a pod with `image` (and `command`), retried up to backoff_limit times."""
+    """Run a one-off Job named `name`: a pod with `image` (and `command`), or from_cronjob.
+
+    With from_cronjob the Job copies that cronjob's jobTemplate (kubectl create job
+    --from=cronjob/NAME); otherwise it retries up to backoff_limit times.
+    """
+    if image is None or from_cronjob is not None:
+        if from_cronjob is None or image is not None:
+            return ToolResult.fail("give either image (and command) or from_cronjob")
+        return _job_from_cronjob(ctx, from_cronjob, name, namespace, grounded_by_job=True)
     _check_name(name)
     ns = _namespace(ctx, namespace)
     if _exists(ctx, "Job", name, ns):
@@ -310,10 +319,23 @@ def trigger_cronjob(
     ctx: ToolContext, name: str, job_name: str | None = None, namespace: str | None = None
 ) -> ToolResult:
     """Run a cronjob now: a Job from its jobTemplate (kubectl create job --from=cronjob/NAME)."""
+    return _job_from_cronjob(ctx, name, job_name, namespace, grounded_by_job=False)
+
+
+def _job_from_cronjob(
+    ctx: ToolContext,
+    name: str,
+    job_name: str | None,
+    namespace: str | None,
+    *,
+    grounded_by_job: bool,
+) -> ToolResult:
     found = find(ctx, name, kinds=("CronJob",), namespace=namespace)
     template = (found.obj.get("spec") or {}).get("jobTemplate") or {}
     job = job_name or f"{found.name[:40]}-manual-{ctx.now:%m%d%H%M%S}"
     _check_name(job)
+    if _exists(ctx, "Job", job, found.namespace):
+        return ToolResult.fail(f"job {found.namespace}/{job} already exists; pick another name")
     meta = template.get("metadata") or {}
     owner = {
         "apiVersion": "batch/v1",
@@ -336,7 +358,8 @@ def trigger_cronjob(
     if not body["metadata"]["labels"]:
         del body["metadata"]["labels"]
     reason = f"run {found} now as job {found.namespace}/{job}"
-    proposal = _create("Job", job, found.namespace, body, reason, scope=found.name)
+    scope = None if grounded_by_job else found.name
+    proposal = _create("Job", job, found.namespace, body, reason, scope=scope)
     return ToolResult.propose(proposal, data={"cronjob": str(found), "job": job}, invocation=reason)
 
 

@@ -206,3 +206,18 @@ def test_trigger_cronjob_creates_a_job_from_its_template_and_undo_deletes_it(
     )
     undo(ctx, audit)
     assert gone(kube, "Job", job_name, "shop")
+
+
+def test_create_job_from_a_cronjob_uses_the_given_name(ctx, kube, audit, cronjob):
+    result = propose(ctx, "create_job", name="report-backfill", from_cronjob="nightly-report")
+    (proposal,) = result.proposals
+    assert proposal.grounding_name == "report-backfill"
+    land(ctx, result, "create job report-backfill from the nightly cronjob", audit)
+    job = kube.get("Job", "report-backfill", "shop")
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["echo", "hi"]
+    again = run(ctx, "create_job", name="report-backfill", from_cronjob="nightly-report")
+    assert again.status == "error" and "already exists" in again.error
+    neither = run(ctx, "create_job", name="x")
+    assert neither.status == "error" and "either image" in neither.error
+    undo(ctx, audit)
+    assert gone(kube, "Job", "report-backfill", "shop")
