@@ -30,6 +30,7 @@ def _create(
     reason: str,
     *,
     scope: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Proposal:
     info = lookup_kind(kind)
     meta = {**(body.get("metadata") or {}), "name": name}
@@ -37,7 +38,7 @@ def _create(
         meta["namespace"] = namespace
     manifest = {"apiVersion": info.api_version, "kind": info.kind, **body, "metadata": meta}
     ref = ObjectRef(info.api_version, info.kind, name, namespace)
-    return Proposal(ref, "create", reason, manifest=manifest, scope=scope)
+    return Proposal(ref, "create", reason, manifest=manifest, scope=scope, notes=notes)
 
 
 def _exists(ctx: ToolContext, kind: str, name: str, namespace: str | None) -> bool:
@@ -78,58 +79,55 @@ def autoscale_workload(
     if any(v is not None and not 1 <= v <= 1000 for v in targets.values()):
         return ToolResult.fail("utilization targets are percents of the request, 1-1000")
     found = find(ctx, name, kinds=("Deployment", "StatefulSet"), namespace=namespace)
-    metrics = [
-        {
-            "type": "Resource",
-            "resource": {"name": res, "target": {"type": "Utilization", "averageUtilization": pct}},
-        }
-        for res, pct in targets.items()
-        if pct is not None
-    ]
+    wanted = {res: pct for res, pct in targets.items() if pct is not None}
     spec = {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": found.kind, "name": found.name},
         "minReplicas": min_replicas,
         "maxReplicas": max_replicas,
-        "metrics": metrics,
+        "metrics": [
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": res,
+                    "target": {"type": "Utilization", "averageUtilization": pct},
+                },
+            }
+            for res, pct in wanted.items()
+        ],
     }
-    missing = [
-        f"{c.get('name')} has no {res} request"
-        for c in containers_of(found.obj)
-        for res, pct in targets.items()
-        if pct is not None and res not in ((c.get("resources") or {}).get("requests") or {})
-    ]
-    notes = tuple(f"the HPA cannot compute utilization: container {m}" for m in missing)
-    goal = ", ".join(f"{pct}% {res}" for res, pct in targets.items() if pct is not None)
+    notes = _missing_requests(found.obj, wanted)
+    goal = ", ".join(f"{pct}% {res}" for res, pct in wanted.items())
     existing = _hpa_for(ctx, found.kind, found.name, found.namespace)
     if existing is not None:
         bounds = f"{min_replicas}-{max_replicas}"
         reason = f"update HPA {found.namespace}/{existing} of {found}: {bounds} at {goal}"
         ref = ObjectRef("autoscaling/v2", "HorizontalPodAutoscaler", existing, found.namespace)
+        patch = {"spec": spec}
         proposal = Proposal(
-            ref,
-            "patch",
-            reason,
-            patch={"spec": spec},
-            patch_type="merge",
-            notes=notes,
-            scope=found.name,
+            ref, "patch", reason, patch=patch, patch_type="merge", notes=notes, scope=found.name
         )
     else:
         reason = f"autoscale {found} between {min_replicas} and {max_replicas} replicas at {goal}"
-        proposal = _create(
-            "HorizontalPodAutoscaler", found.name, found.namespace, {"spec": spec}, reason
-        )
-        proposal = Proposal(
-            proposal.target, "create", reason, manifest=proposal.manifest, notes=notes
-        )
+        hpa = "HorizontalPodAutoscaler"
+        proposal = _create(hpa, found.name, found.namespace, {"spec": spec}, reason, notes=notes)
     data = {
         "workload": str(found),
         "hpa": proposal.target.name,
         "min": min_replicas,
         "max": max_replicas,
-        "targets": {k: v for k, v in targets.items() if v is not None},
+        "targets": wanted,
     }
     return ToolResult.propose(proposal, data=data, invocation=reason)
+
+
+def _missing_requests(obj: dict[str, Any], wanted: dict[str, int]) -> tuple[str, ...]:
+    """Notes for containers the HPA cannot measure: utilization is a share of the request."""
+    return tuple(
+        f"the HPA cannot compute {res} utilization: container {c.get('name')} has no {res} request"
+        for c in containers_of(obj)
+        for res in wanted
+        if res not in ((c.get("resources") or {}).get("requests") or {})
+    )
 
 
 def _hpa_for(ctx: ToolContext, kind: str, name: str, namespace: str | None) -> str | None:

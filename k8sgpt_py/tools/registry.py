@@ -6,7 +6,7 @@ import importlib
 
 from k8sgpt_py.tools.base import REGISTRY, Tool
 
-TOOL_MODULES = ("read", "read_more", "history", "write", "manifests", "create", "advisors")
+TOOL_MODULES = ("read", "read_more", "usage", "history", "write", "manifests", "create", "advisors")
 
 
 def all_tools(*, read_only: bool = False) -> dict[str, Tool]:

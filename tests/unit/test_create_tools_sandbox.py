@@ -221,3 +221,22 @@ def test_create_job_from_a_cronjob_uses_the_given_name(ctx, kube, audit, cronjob
     assert neither.status == "error" and "either image" in neither.error
     undo(ctx, audit)
     assert gone(kube, "Job", "report-backfill", "shop")
+
+
+def test_autoscale_notes_containers_without_the_request_it_scales_on(ctx, kube):
+    deploy = kube.get("Deployment", "cartservice", "shop")
+    (container,) = deploy["spec"]["template"]["spec"]["containers"]
+    kube.patch(
+        "Deployment",
+        "cartservice",
+        "shop",
+        [{"op": "remove", "path": "/spec/template/spec/containers/0/resources"}],
+        patch_type="json",
+    )
+    result = propose(
+        ctx, "autoscale_workload", name="cart", min_replicas=1, max_replicas=3, memory_percent=70
+    )
+    assert any(
+        "cannot compute memory utilization" in note and container["name"] in note
+        for note in result.proposals[0].notes
+    )
