@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from k8sgpt_py.cluster.kinds import KindInfo, find_kind, register_kind
-from k8sgpt_py.errors import NotFound
+from k8sgpt_py.errors import KaiError, NotFound
 
 if TYPE_CHECKING:
     from k8sgpt_py.cluster.kube import Cluster
@@ -103,7 +103,11 @@ def discover_kind(cluster: Cluster, name: str) -> KindInfo:
     """A kind the static table does not know, by kind, plural, short name or ``plural.group``."""
     key = name.strip().lower()
     for api_version in preferred_versions(cluster):
-        for info in served_in(cluster, api_version) or []:
+        try:
+            served = served_in(cluster, api_version) or []
+        except KaiError:  # an aggregated API that is down (metrics-server): skip it, as kubectl
+            continue
+        for info in served:
             names = {info.kind.lower(), info.plural, *info.aliases}
             if info.group:
                 names |= {f"{info.plural}.{info.group}", f"{info.kind.lower()}.{info.group}"}

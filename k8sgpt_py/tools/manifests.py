@@ -121,6 +121,10 @@ def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None
     the manifest leaves out stay as they are). Each object needs apiVersion, kind and
     metadata.name; kinds the cluster does not serve are refused. Everything is dry-run on
     the server and shown as a diff before anything changes.
+
+    Args:
+        manifest: YAML text; several objects are separated by "---" lines.
+        namespace: Namespace for objects whose metadata names none.
     """
     docs = _documents(manifest)
     _check_new_namespaces(ctx, docs)
@@ -188,10 +192,16 @@ def patch_resource(
 ) -> ToolResult:
     """Patch any field of any object, custom resources included (kind may be a CRD's kind).
 
-    merge (RFC 7386): nested dict, null deletes a key, lists are replaced whole.
-    strategic: like merge but lists such as containers merge by name (built-in kinds only).
-    json (RFC 6902): a list of {"op", "path", "value"}. For a workload's pods patch
-    spec.template.spec (tolerations, nodeSelector, probes), not spec.
+    For a workload's pods patch spec.template.spec (tolerations, nodeSelector, probes).
+
+    Args:
+        kind: Kind, plural or short name (deploy, svc, hpa, or a CRD's kind).
+        name: The object's name (fuzzy names are resolved).
+        patch: merge/strategic: a nested dict (null deletes a key); json: a list of
+            {"op", "path", "value"} operations.
+        namespace: Namespace of the object (default: the current one).
+        patch_type: merge (RFC 7386, lists replaced whole), strategic (lists such as
+            containers merge by name; built-in kinds only) or json (RFC 6902).
     """
     info = ctx.cluster.kind_info(kind)
     if (patch_type == "json") != isinstance(patch, list):

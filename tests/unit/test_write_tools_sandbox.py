@@ -304,3 +304,17 @@ def test_reads_reach_kinds_kai_only_knows_by_discovery(ctx, kube, monkeypatch):
     assert got.data["metadata"]["name"] == "builder"
     listed = run(ctx, "list_resources", kind="sa", namespace="shop")
     assert "builder" in [r["name"] for r in listed.data["items"]]
+
+
+def test_discovery_skips_an_aggregated_api_that_is_down(ctx, sandbox, monkeypatch):
+    from k8sgpt_py.cluster import kinds
+
+    monkeypatch.setattr(kinds, "_DISCOVERED", {})
+    sandbox.inject_fault(path="^/apis/metrics.k8s.io/v1beta1$", method="GET", status=503)
+    # every group is searched for an unknown kind: the one that is down is skipped
+    unknown = run(ctx, "list_resources", kind="widgets")
+    assert unknown.status == "error"
+    assert unknown.error.startswith('the cluster serves no resource type "widgets"')
+    # and a kind found in a healthy group still resolves
+    listed = run(ctx, "list_resources", kind="leases", namespace="kube-node-lease")
+    assert listed.status in ("ok", "no_data"), listed.error
