@@ -123,6 +123,7 @@ def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None
     the server and shown as a diff before anything changes.
 
     Args:
+        ctx: Bound by the caller (not part of the schema).
         manifest: YAML text; several objects are separated by "---" lines.
         namespace: Namespace for objects whose metadata names none.
     """
@@ -195,6 +196,7 @@ def patch_resource(
     For a workload's pods patch spec.template.spec (tolerations, nodeSelector, probes).
 
     Args:
+        ctx: Bound by the caller (not part of the schema).
         kind: Kind, plural or short name (deploy, svc, hpa, or a CRD's kind).
         name: The object's name (fuzzy names are resolved).
         patch: merge/strategic: a nested dict (null deletes a key); json: a list of
