@@ -236,3 +236,47 @@ def budgeted_page(
             f"continue_from={following}]{why}"
         )
     return out
+
+
+def _state(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not state:
+        return None
+    for key in ("running", "waiting", "terminated"):
+        if key in state:
+            detail = state[key] or {}
+            keep = ("reason", "message", "exitCode", "signal", "startedAt", "finishedAt")
+            return {"state": key, **{k: detail[k] for k in keep if k in detail}}
+    return None
+
+
+def container_details(pod: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per container (init ones first): state, last state, exit code, restarts, resources."""
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    statuses = {
+        s.get("name"): s
+        for s in [
+            *(status.get("initContainerStatuses") or []),
+            *(status.get("containerStatuses") or []),
+        ]
+    }
+
+    def one(c: dict[str, Any], init: bool) -> dict[str, Any]:
+        s = statuses.get(c.get("name")) or {}
+        out = {
+            "name": c.get("name"),
+            "image": c.get("image"),
+            "init": init,
+            "ready": bool(s.get("ready")),
+            "restart_count": int(s.get("restartCount") or 0),
+            "state": _state(s.get("state")),
+            "last_state": _state(s.get("lastState")),
+            "resources": c.get("resources") or {},
+        }
+        probes = [p for p in ("livenessProbe", "readinessProbe", "startupProbe") if c.get(p)]
+        if probes:
+            out["probes"] = {p: c[p] for p in probes}
+        return out
+
+    return [one(c, True) for c in spec.get("initContainers") or []] + [
+        one(c, False) for c in spec.get("containers") or []
+    ]

@@ -12,6 +12,7 @@ from k8sgpt_py.tools.common import (
     MAX_LOG_LINES,
     budgeted_page,
     clean_object,
+    container_details,
     containers_of,
     find,
     pod_status,
@@ -85,6 +86,8 @@ def describe_resource(
             {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k)}
             for c in status["conditions"]
         ]
+    if found.kind == "Pod":
+        data["containers"] = container_details(obj)
     if found.kind in WORKLOAD_KINDS:
         data["containers"] = [
             {k: c.get(k) for k in ("name", "image", "resources") if c.get(k)}

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from k8sgpt_py.tools.base import MAX_RESULT_CHARS, ToolContext, ToolResult, tool
-from k8sgpt_py.tools.common import age, budgeted_page, find, pod_status
+from k8sgpt_py.tools.common import age, budgeted_page, container_details, find, pod_status
 from k8sgpt_py.tools.read import events_for
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -105,47 +105,11 @@ def rollout_history(ctx: ToolContext, name: str, namespace: str | None = None) -
     return ToolResult.ok(data, invocation=f"rollout history {found}")
 
 
-def _state(state: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not state:
-        return None
-    for key in ("running", "waiting", "terminated"):
-        if key in state:
-            detail = state[key] or {}
-            keep = ("reason", "message", "exitCode", "signal", "startedAt", "finishedAt")
-            return {"state": key, **{k: detail[k] for k in keep if k in detail}}
-    return None
-
-
 @tool()
 def describe_pod(ctx: ToolContext, name: str, namespace: str | None = None) -> ToolResult:
     """Describe a pod: container state, last state, exit code, restarts, resources; events."""
     found = find(ctx, name, kinds=("Pod",), namespace=namespace)
     pod, spec, status = found.obj, found.obj.get("spec") or {}, found.obj.get("status") or {}
-    statuses = {
-        s.get("name"): s
-        for s in [
-            *(status.get("initContainerStatuses") or []),
-            *(status.get("containerStatuses") or []),
-        ]
-    }
-
-    def container(c: dict[str, Any], init: bool) -> dict[str, Any]:
-        s = statuses.get(c.get("name")) or {}
-        out = {
-            "name": c.get("name"),
-            "image": c.get("image"),
-            "init": init,
-            "ready": bool(s.get("ready")),
-            "restart_count": int(s.get("restartCount") or 0),
-            "state": _state(s.get("state")),
-            "last_state": _state(s.get("lastState")),
-            "resources": c.get("resources") or {},
-        }
-        probes = [p for p in ("livenessProbe", "readinessProbe", "startupProbe") if c.get(p)]
-        if probes:
-            out["probes"] = {p: c[p] for p in probes}
-        return out
-
     data = {
         "pod": str(found),
         "node": spec.get("nodeName"),
@@ -161,8 +125,7 @@ def describe_pod(ctx: ToolContext, name: str, namespace: str | None = None) -> T
             {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k)}
             for c in status.get("conditions") or []
         ],
-        "containers": [container(c, True) for c in spec.get("initContainers") or []]
-        + [container(c, False) for c in spec.get("containers") or []],
+        "containers": container_details(pod),
         "events_newest_first": list(reversed(events_for(ctx, "Pod", found.name, found.namespace)))[
             :20
         ],

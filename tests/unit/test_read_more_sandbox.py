@@ -263,3 +263,12 @@ def test_metric_history_says_where_the_history_ends(ctx):
 def test_metric_history_without_a_source_says_so(ctx):
     result = run(ctx, "get_metric_history", name="frontend")
     assert result.status == "error" and "no metric history configured" in result.error
+
+
+def test_describe_resource_of_a_pod_includes_container_states(ctx, kube):
+    pod = next(p for p in kube.list("Pod", "staging") if p["metadata"]["name"].startswith("worker"))
+    result = run(ctx, "describe_resource", name=pod["metadata"]["name"], namespace="staging")
+    (container,) = result.data["containers"]
+    assert container["last_state"]["state"] == "terminated"
+    assert container["last_state"]["exitCode"] == 1
+    assert container["restart_count"] > 0
