@@ -105,15 +105,39 @@ def _index() -> dict[str, KindInfo]:
 
 
 _BY_NAME = _index()
+# Kinds learnt from a cluster's discovery documents (CRDs, built-ins missing above). The
+# static table wins on a clash, so a CRD named ``Event`` never shadows the core kind.
+_DISCOVERED: dict[str, KindInfo] = {}
+
+
+def register_kind(info: KindInfo) -> None:
+    """Remember a kind found by discovery, so later lookups by name resolve it."""
+    names = {info.kind.lower(), info.plural, *info.aliases}
+    names |= {f"{n}.{info.group}" for n in (info.kind.lower(), info.plural) if info.group}
+    for name in names:
+        if name not in _BY_NAME:
+            _DISCOVERED.setdefault(name, info)
+
+
+def is_builtin(info: KindInfo) -> bool:
+    """True for kinds in the static table (their API servers accept strategic merge patch)."""
+    known = _BY_NAME.get(info.kind.lower())
+    return known is not None and (known.group, known.version) == (info.group, info.version)
+
+
+def find_kind(name: str) -> KindInfo | None:
+    """The kind this name means (static table first, then discovered kinds), or None."""
+    key = name.strip().lower()
+    return _BY_NAME.get(key) or _DISCOVERED.get(key)
 
 
 def lookup_kind(name: str) -> KindInfo:
     """Resolve ``deploy``, ``deployments``, ``Deployment`` or ``deployment.apps``."""
-    info = _BY_NAME.get(name.strip().lower())
+    info = find_kind(name)
     if info is None:
         import difflib
 
-        close = difflib.get_close_matches(name.lower(), list(_BY_NAME), n=3)
+        close = difflib.get_close_matches(name.lower(), [*_BY_NAME, *_DISCOVERED], n=3)
         hint = f"did you mean {', '.join(close)}?" if close else "try pod, deploy, svc or node"
         raise NotFound(f'unknown resource type "{name}"', hint=hint)
     return info

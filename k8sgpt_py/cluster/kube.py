@@ -357,9 +357,17 @@ class Cluster:
 
     # -- verbs -------------------------------------------------------------------------------
 
+    def kind_info(self, kind: str | KindInfo) -> KindInfo:
+        """A kind by name: kai's table, else this cluster's discovery (CRDs)."""
+        if isinstance(kind, KindInfo):
+            return kind
+        from k8sgpt_py.cluster.discovery import resolve_kind
+
+        return resolve_kind(self, kind)
+
     def get(self, kind: str | KindInfo, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object as a dict; NotFound names kind, namespace and name."""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         try:
             obj: dict[str, Any] = self.request("GET", info.path(namespace, name))
         except NotFound as exc:
@@ -377,7 +385,7 @@ class Cluster:
         page_size: int = 500,
     ) -> Iterator[dict[str, Any]]:
         """Objects of a kind (``namespace`` None: all namespaces), page by page."""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         token: str | None = None
         while True:
             page = self.request(
@@ -415,7 +423,7 @@ class Cluster:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Patch one object; ``dry_run`` asks the server to validate without storing."""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         return dict(
             self.request(
                 "PATCH",
@@ -435,7 +443,7 @@ class Cluster:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Create an object."""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         query = {"dryRun": "All" if dry_run else None}
         return dict(self.request("POST", info.path(namespace), query=query, body=body))
 
@@ -443,7 +451,7 @@ class Cluster:
         self, kind: str | KindInfo, name: str, namespace: str | None, *, dry_run: bool = False
     ) -> dict[str, Any]:
         """Delete an object (foreground propagation is left to the server's default)."""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         query = {"dryRun": "All" if dry_run else None}
         return dict(self.request("DELETE", info.path(namespace, name), query=query))
 
@@ -488,7 +496,7 @@ class Cluster:
         subresource: str | None = None,
     ) -> tuple[bool, str]:
         """SelfSubjectAccessReview: may the current user do ``verb`` on the resource?"""
-        info = kind if isinstance(kind, KindInfo) else lookup_kind(kind)
+        info = self.kind_info(kind)
         attrs = {"verb": verb, "group": info.group, "resource": info.plural, "name": name}
         if info.is_namespaced:
             attrs["namespace"] = namespace

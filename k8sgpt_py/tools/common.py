@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,8 @@ def find(
 ) -> Resolved:
     """Resolve a (possibly fuzzy) name; ``name`` may itself be ``kind/name`` or ``ns/name``."""
     ref = parse_ref(name)
-    chosen_kind = ref.kind or (lookup_kind(kind).kind if kind else None)
+    kind = ref.kind or kind
+    chosen_kind = ctx.cluster.kind_info(kind).kind if kind else None
     ref = ResourceRef(ref.name, chosen_kind, namespace or ref.namespace or ctx.namespace)
     return resolve(ctx.cluster, ref, kinds=kinds, default_namespace=ctx.cluster.target.namespace)
 
@@ -191,3 +192,91 @@ def clean_object(obj: dict[str, Any]) -> dict[str, Any]:
     meta.pop("managedFields", None)
     out["metadata"] = meta
     return dict(redact(out))
+
+
+def budgeted_page(
+    data: dict[str, Any],
+    key: str,
+    rows: Sequence[Any],
+    *,
+    limit: int,
+    continue_from: str | None,
+    noun: str,
+    budget_chars: int,
+    render: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """``data`` plus one page of ``rows`` under ``key``, cut to fit ``budget_chars`` of JSON.
+
+    ``total`` counts every row; when rows are left out, ``continue`` is the value to pass
+    back as ``continue_from`` and ``truncated`` says how many were cut and why.
+    """
+    import json
+
+    try:
+        offset = max(0, int(continue_from or 0))
+    except ValueError as exc:
+        raise ValueError(
+            f"continue_from must be a value a previous page returned, not {continue_from!r}"
+        ) from exc
+    limit = max(1, min(limit, MAX_LIST_ITEMS))
+    page = [render(r) if render else r for r in rows[offset : offset + limit]]
+    out = {**data, key: page, "total": len(rows)}
+    budget_cut = False
+    room = budget_chars - 250  # for the continue/truncated keys added below
+    while len(page) > 1 and len(json.dumps(out, default=str)) > room:
+        page = page[: len(page) - max(1, len(page) // 4)]
+        out[key] = page
+        budget_cut = True
+    following = offset + len(page)
+    if following < len(rows):
+        out["continue"] = str(following)
+        why = " (page shortened to fit the output budget)" if budget_cut else ""
+        out["truncated"] = (
+            f"...[truncated {len(rows) - following} {noun}: call again with "
+            f"continue_from={following}]{why}"
+        )
+    return out
+
+
+def _state(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not state:
+        return None
+    for key in ("running", "waiting", "terminated"):
+        if key in state:
+            detail = state[key] or {}
+            keep = ("reason", "message", "exitCode", "signal", "startedAt", "finishedAt")
+            return {"state": key, **{k: detail[k] for k in keep if k in detail}}
+    return None
+
+
+def container_details(pod: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per container (init ones first): state, last state, exit code, restarts, resources."""
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    statuses = {
+        s.get("name"): s
+        for s in [
+            *(status.get("initContainerStatuses") or []),
+            *(status.get("containerStatuses") or []),
+        ]
+    }
+
+    def one(c: dict[str, Any], init: bool) -> dict[str, Any]:
+        s = statuses.get(c.get("name")) or {}
+        out = {
+            "name": c.get("name"),
+            "image": c.get("image"),
+            "init": init,
+            "ready": bool(s.get("ready")),
+            "restart_count": int(s.get("restartCount") or 0),
+            "state": _state(s.get("state")),
+            "last_state": _state(s.get("lastState")),
+            "resources": c.get("resources") or {},
+        }
+        probes = [p for p in ("livenessProbe", "readinessProbe", "startupProbe") if c.get(p)]
+        if probes:
+            out["probes"] = {p: c[p] for p in probes}
+        return out
+
+    return [one(c, True) for c in spec.get("initContainers") or []] + [
+        one(c, False) for c in spec.get("containers") or []
+    ]

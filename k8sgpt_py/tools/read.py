@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from k8sgpt_py.cluster.kinds import ANY_KIND, WORKLOAD_KINDS, lookup_kind
-from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
+from k8sgpt_py.tools.base import MAX_RESULT_CHARS, ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import (
-    MAX_LIST_ITEMS,
     MAX_LOG_LINES,
+    budgeted_page,
     clean_object,
+    container_details,
     containers_of,
     find,
     pod_status,
@@ -24,9 +27,15 @@ def list_resources(
     namespace: str | None = None,
     all_namespaces: bool = False,
     label_selector: str | None = None,
+    limit: int = 50,
+    continue_from: str | None = None,
 ) -> ToolResult:
-    """List objects of one kind (pods, deployments, services, nodes, ...) with kubectl columns."""
-    info = lookup_kind(kind)
+    """List objects of any kind (pods, deployments, nodes, CRDs, ...) with kubectl columns.
+
+    Large lists come back a page at a time (limit rows) with counts by status for all of
+    them; pass the returned `continue` value as continue_from for the next page.
+    """
+    info = ctx.cluster.kind_info(kind)
     ns = None if all_namespaces or not info.is_namespaced else namespace or ctx.namespace
     if info.is_namespaced and ns is None and not all_namespaces:
         ns = ctx.cluster.target.namespace
@@ -37,10 +46,20 @@ def list_resources(
         call += f" -l {label_selector}"
     if not items:
         return ToolResult.no_data(f"no {info.plural} found in {where}", invocation=call)
-    rows = [summarize(o, ctx.now) for o in items[:MAX_LIST_ITEMS]]
-    data: dict[str, Any] = {"kind": info.kind, "items": rows}
-    if len(items) > MAX_LIST_ITEMS:
-        data["truncated"] = f"...[{len(items) - MAX_LIST_ITEMS} more {info.plural} not shown]"
+    data = budgeted_page(
+        {"kind": info.kind},
+        "items",
+        items,
+        limit=limit,
+        continue_from=continue_from,
+        noun=info.plural,
+        budget_chars=MAX_RESULT_CHARS,
+        render=lambda o: summarize(o, ctx.now),
+    )
+    if len(items) > len(data["items"]):
+        statuses = Counter(str(summarize(o, ctx.now).get("status", "-")) for o in items)
+        if len(statuses) > 1 or "-" not in statuses:
+            data["count_by_status"] = dict(statuses.most_common())
     return ToolResult.ok(data, invocation=call)
 
 
@@ -67,6 +86,8 @@ def describe_resource(
             {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k)}
             for c in status["conditions"]
         ]
+    if found.kind == "Pod":
+        data["containers"] = container_details(obj)
     if found.kind in WORKLOAD_KINDS:
         data["containers"] = [
             {k: c.get(k) for k in ("name", "image", "resources") if c.get(k)}
@@ -84,22 +105,61 @@ def list_events(
     name: str | None = None,
     kind: str | None = None,
     warnings_only: bool = False,
+    since_minutes: int | None = None,
+    limit: int = 50,
+    continue_from: str | None = None,
 ) -> ToolResult:
-    """Recent events in a namespace, optionally only for one object or only warnings."""
+    """Events newest first, in a namespace or about one object; since_minutes keeps recent ones."""
     ns = namespace or ctx.namespace
     if name:
         found = find(ctx, name, kinds=ANY_KIND, namespace=ns, kind=kind)
-        events = events_for(ctx, found.kind, found.name, found.namespace)
+        raw = _events_about(ctx, found.kind, found.name, found.namespace)
         what = str(found)
     else:
-        events = [summarize(e, ctx.now) for e in ctx.cluster.list("Event", ns)]
+        raw = ctx.cluster.list("Event", ns)
         what = f"namespace {ns}" if ns else "all namespaces"
+    raw.sort(key=event_time, reverse=True)
+    window = ""
+    if since_minutes is not None:
+        cutoff = (ctx.now - timedelta(minutes=max(0, since_minutes))).isoformat()
+        raw = [e for e in raw if _normal_time(event_time(e)) >= cutoff]
+        window = f" in the last {since_minutes}m"
     if warnings_only:
-        events = [e for e in events if e.get("type") == "Warning"]
-    if not events:
+        raw = [e for e in raw if e.get("type") == "Warning"]
+    call = f"events {what}{window}"
+    if not raw:
         kind_word = "warning events" if warnings_only else "events"
-        return ToolResult.no_data(f"no {kind_word} for {what}", invocation=f"events {what}")
-    return ToolResult.ok({"events": events[-100:]}, invocation=f"events {what}")
+        return ToolResult.no_data(f"no {kind_word} for {what}{window}", invocation=call)
+    counts = dict(Counter(str(e.get("reason")) for e in raw).most_common(10))
+    data = budgeted_page(
+        {"count_by_reason": counts},
+        "events",
+        raw,
+        limit=limit,
+        continue_from=continue_from,
+        noun="events",
+        budget_chars=MAX_RESULT_CHARS,
+        render=lambda e: summarize(e, ctx.now),
+    )
+    return ToolResult.ok(data, invocation=call)
+
+
+def event_time(event: dict[str, Any]) -> str:
+    """When an event last happened (lastTimestamp, eventTime or creation), as stored."""
+    meta = event.get("metadata") or {}
+    return str(
+        event.get("lastTimestamp") or event.get("eventTime") or meta.get("creationTimestamp") or ""
+    )
+
+
+def _normal_time(stamp: str) -> str:
+    """An RFC 3339 stamp in the form ``datetime.isoformat`` gives, for string comparison."""
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return ""
 
 
 @tool()
@@ -157,13 +217,19 @@ def pods_of(ctx: ToolContext, workload: dict[str, Any]) -> list[dict[str, Any]]:
     return ctx.cluster.list("Pod", namespace, label_selector=labels)
 
 
+def _events_about(
+    ctx: ToolContext, kind: str, name: str, namespace: str | None
+) -> list[dict[str, Any]]:
+    selector = f"involvedObject.name={name},involvedObject.kind={lookup_kind(kind).kind}"
+    return ctx.cluster.list("Event", namespace, field_selector=selector)
+
+
 def events_for(
     ctx: ToolContext, kind: str, name: str, namespace: str | None
 ) -> list[dict[str, Any]]:
     """Events about one object, oldest first, summarised."""
-    selector = f"involvedObject.name={name},involvedObject.kind={lookup_kind(kind).kind}"
-    events = ctx.cluster.list("Event", namespace, field_selector=selector)
-    events.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
+    events = _events_about(ctx, kind, name, namespace)
+    events.sort(key=event_time)
     return [summarize(e, ctx.now) for e in events[-50:]]
 
 

@@ -6,7 +6,17 @@ import importlib
 
 from k8sgpt_py.tools.base import REGISTRY, Tool
 
-TOOL_MODULES = ("read", "write", "write_sets", "advisors")
+TOOL_MODULES = (
+    "read",
+    "read_more",
+    "usage",
+    "history",
+    "write",
+    "write_sets",
+    "manifests",
+    "create",
+    "advisors",
+)
 
 
 def all_tools(*, read_only: bool = False) -> dict[str, Tool]:
