@@ -39,7 +39,17 @@ for _kind, _words in (
     ("Job", "job jobs"),
     ("CronJob", "cronjob cronjobs"),
     ("Ingress", "ingress ingresses"),
-    ("PodDisruptionBudget", "pdb pdbs"),
+    ("PodDisruptionBudget", "pdb pdbs poddisruptionbudget poddisruptionbudgets"),
+    ("ServiceAccount", "serviceaccount serviceaccounts sa"),
+    ("Role", "role roles"),
+    ("RoleBinding", "rolebinding rolebindings"),
+    ("ClusterRole", "clusterrole clusterroles"),
+    ("ClusterRoleBinding", "clusterrolebinding clusterrolebindings"),
+    ("NetworkPolicy", "networkpolicy networkpolicies netpol netpols"),
+    ("StorageClass", "storageclass storageclasses sc"),
+    ("ResourceQuota", "resourcequota resourcequotas quota quotas"),
+    ("LimitRange", "limitrange limitranges"),
+    ("PersistentVolume", "pv pvs persistentvolume persistentvolumes"),
 ):
     for _word in _words.split():
         _KIND_WORDS[_word] = frozenset({_kind})
@@ -48,6 +58,13 @@ for _word in ("workload", "workloads", "app", "apps", "application", "applicatio
 # "the frontend service" usually means the app, not the Service object
 _AFTER_NAME = {"service": WORKLOADS | {"Service"}, "services": WORKLOADS | {"Service"}}
 _NOT_AFTER_NAME = {"namespace", "namespaces", "ns"}  # "staging namespace" names a namespace
+# kinds written as two or three words ("service account", "cron job") read as one kind word
+_KIND_PHRASE = re.compile(
+    r"\b(clusterrole|service|config|cron|stateful|daemon|replica|network|role|cluster|storage|resource"
+    r"|limit|persistent|pod|horizontal)[ -](accounts?|maps?|jobs?|sets?|polic(?:y|ies)"
+    r"|bindings?|roles?|class(?:es)?|quotas?|ranges?|volume(?:[ -]claims?|s)?"
+    r"|disruption[ -]budgets?|pod[ -]autoscalers?)\b"
+)
 
 _STOP = frozenset(
     _wordset(
@@ -64,7 +81,9 @@ _STOP = frozenset(
     drain cordon uncordon evict increase decrease reduce raise lower add stop start shrink
     grow apply create edit fix replicas replica copies instances instance image images tag
     version memory cpu limit limits request requests env environment variable variables
-    label labels labelled labeled selector traffic load peak handle logs log yaml json"""
+    label labels labelled labeled selector traffic load peak handle logs log yaml json
+    suspend resume pause unpause trigger run expose autoscale annotate annotation
+    annotations taint untaint"""
     )
 )
 _FILLER = frozenset({"the", "a", "an", "of", "named", "called", "my", "our", "this", "that"})
@@ -85,7 +104,8 @@ _CHANGE_VERBS = frozenset(
         """scale resize restart rollout rollback revert roll set update change upgrade downgrade
     bump patch delete remove destroy drop purge wipe rm kill drain cordon uncordon evict
     increase decrease reduce raise lower add stop shrink grow apply create edit give bounce
-    recycle redeploy suspend resume pause label annotate"""
+    recycle redeploy suspend resume pause label annotate expose autoscale trigger taint
+    untaint unpause"""
     )
 )
 _QUESTION_WORDS = frozenset(
@@ -136,6 +156,8 @@ def read_request(
 ) -> RequestScope:
     """Parse what ``request`` names. ``known_namespaces`` (the cluster's) makes "in X" precise."""
     text = _URL.sub(" ", request.lower())
+    for _ in range(2):  # "cluster role binding" takes two joins
+        text = _KIND_PHRASE.sub(_join_kind_phrase, text)
     words = [w.rstrip(".,;:!?'\"") for w in tokens(text)]
     words = [w.removesuffix("'s") for w in words if w]
     mentions: list[Mention] = []
@@ -229,6 +251,12 @@ def _is_namespace_position(words: list[str], i: int, known: Collection[str] | No
     )
     # without the cluster's list, only "in X" counts ("set env A=1 on worker" names no namespace)
     return lead and (known is not None or prev in ("in", "inside", "within"))
+
+
+def _join_kind_phrase(match: re.Match[str]) -> str:
+    """ "service account" -> "serviceaccount" when the joined words are a kind word."""
+    joined = re.sub(r"[ -]", "", match.group(0))
+    return joined if joined in _KIND_WORDS else match.group(0)
 
 
 def _bound_kinds(words: list[str], i: int) -> frozenset[str]:

@@ -71,6 +71,25 @@ def test_guardrails_kind_named_with_the_word_must_match():
     assert verdict(patch("worker"), "restart worker") is None  # no kind named: any kind
 
 
+@pytest.mark.parametrize(
+    ("request_text", "kind"),
+    [
+        ("create the deployer service account", "ServiceAccount"),
+        ("create config map settings", "ConfigMap"),
+        ("suspend the nightly cron job", "CronJob"),
+        ("delete the deny-all network policy", "NetworkPolicy"),
+        ("remove the ci cluster role binding", "ClusterRoleBinding"),
+        ("resize the data persistent volume claim", "PersistentVolumeClaim"),
+    ],
+)
+def test_guardrails_kinds_written_in_words_are_read_as_kinds(request_text, kind):
+    mentions = read_request(request_text).mentions
+    assert [sorted(m.kinds) for m in mentions] == [[kind]]
+    name = mentions[0].word
+    assert verdict(patch(name, kind=kind), request_text) is None
+    assert "not as a deployment" in verdict(patch(name), request_text)
+
+
 def test_guardrails_a_pod_name_grounds_its_workload_but_not_its_deletion():
     assert verdict(patch("worker"), "fix pod/worker-5d9c-x") is None
     assert verdict(delete("worker"), "delete pod/worker-5d9c-x") is not None
