@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from k8sgpt_py.sandbox import rbac
 from k8sgpt_py.sandbox.auth import User, forbidden
 from k8sgpt_py.sandbox.controller import Controller, cascade_delete
 from k8sgpt_py.sandbox.kubelet import Kubelet
@@ -38,7 +39,22 @@ _RETURNS_DELETED_OBJECT = {
     "PersistentVolumeClaim",
     "ServiceAccount",
 }
-_NO_GENERATION = {"Pod", "Node", "Namespace", "Event", "Endpoints", "ConfigMap", "Secret"}
+_NO_GENERATION = {
+    "Pod",
+    "Node",
+    "Namespace",
+    "Event",
+    "Endpoints",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "StorageClass",
+    "PriorityClass",
+}
 
 
 @dataclass
@@ -55,6 +71,8 @@ class Request:
     body: Any = None
     content_type: str = "application/json"
     extra: Obj = field(default_factory=dict)
+    #: The caller named by ``Impersonate-User`` (authorized by RBAC instead of ``user``).
+    impersonated: rbac.Subject | None = None
 
     @property
     def is_dry_run(self) -> bool:
@@ -104,6 +122,20 @@ class Api:
         verb = req.verb
         if req.subresource == "log" or (req.subresource == "scale" and verb == "get"):
             verb = "get"
+        if req.impersonated is not None:
+            attrs = {
+                "verb": verb,
+                "group": req.rtype.group,
+                "resource": req.rtype.plural,
+                "subresource": req.subresource,
+                "namespace": req.namespace or "",
+                "name": req.name or "",
+            }
+            if req.rtype.plural in {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}:
+                return
+            if not rbac.authorize(self.store, req.impersonated, attrs)[0]:
+                raise rbac.forbidden_for(req.impersonated, attrs, req.rtype.qualified)
+            return
         if not req.user.allows(verb, req.rtype.plural, req.subresource):
             raise forbidden(
                 req.user,

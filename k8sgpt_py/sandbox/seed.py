@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from k8sgpt_py.sandbox import rbac
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import ADMIN
 from k8sgpt_py.sandbox.resources import by_kind
@@ -64,6 +65,8 @@ def seed(api: Api, seed_dir: Path) -> None:
     """Create every manifest; a repeated object is applied as an update (rollout history)."""
     api.deferred = True
     try:
+        for key, obj in rbac.bootstrap_objects():
+            api.store.put(key, obj)
         for doc in read_manifests(seed_dir):
             rtype = by_kind(str(doc.get("apiVersion")), str(doc["kind"]))
             if rtype is None:

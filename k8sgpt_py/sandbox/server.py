@@ -9,13 +9,14 @@ from typing import Any
 from aiohttp import web
 
 from k8sgpt_py import __version__
-from k8sgpt_py.sandbox import subresources
+from k8sgpt_py.sandbox import rbac, reviews, subresources
 from k8sgpt_py.sandbox.api import Api, Request
-from k8sgpt_py.sandbox.auth import authenticate
+from k8sgpt_py.sandbox.auth import User, authenticate
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
 from k8sgpt_py.sandbox.resources import (
+    REVIEWS,
     VIRTUAL_KEYS,
     ResourceType,
     api_group,
@@ -193,7 +194,15 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
     rtype, verb = req.rtype, req.verb
     if verb == "watch":
         return await _watch(request, api, req)
-    if rtype.key in VIRTUAL_KEYS and rtype.plural != "selfsubjectaccessreviews":
+    if rtype.plural in REVIEWS:
+        if verb != "create":
+            raise ApiError(
+                405,
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource",
+            )
+        return _json(reviews.review(api, req), 201)
+    if rtype.key in VIRTUAL_KEYS:
         if verb == "get":
             return _json(_convert(request, req, subresources.computed_get(api, req), None, {}))
         if verb != "list":
@@ -202,8 +211,6 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
                 "MethodNotAllowed",
                 "the server does not allow this method on the requested resource",
             )
-    if rtype.plural == "selfsubjectaccessreviews":
-        return _json(subresources.access_review(req), 201)
     if req.subresource == "log":
         return web.Response(text=subresources.logs(api, req), content_type="text/plain")
     if req.subresource == "scale":
@@ -394,8 +401,27 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     if content_type.startswith(PROTOBUF_TYPE):
         content_type = "application/json"
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
+    req.impersonated = _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)
+
+
+def _impersonation(request: web.Request, user: User) -> rbac.Subject | None:
+    """The subject of ``Impersonate-User``/``-Group`` headers; 403 unless ``user`` may."""
+    name = request.headers.get("Impersonate-User")
+    groups = request.headers.getall("Impersonate-Group", [])
+    if not name and not groups:
+        return None
+    if user.is_read_only:
+        kind, target = ("users", name) if name else ("groups", groups[0])
+        raise ApiError(
+            403,
+            "Forbidden",
+            f'{kind} "{target}" is forbidden: User "{user.name}" cannot impersonate resource '
+            f'"{kind}" in API group "" at the cluster scope',
+            {"name": target, "kind": kind},
+        )
+    return rbac.subject_for(name or user.name, list(groups))
 
 
 def build_app(api: Api, faults: FaultSet) -> web.Application:
