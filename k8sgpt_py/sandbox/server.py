@@ -9,9 +9,10 @@ from typing import Any
 from aiohttp import web
 
 from k8sgpt_py import __version__
-from k8sgpt_py.sandbox import rbac, reviews, subresources
+from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import User, authenticate
+from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE, PatchError, apply_patch
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
@@ -166,7 +167,18 @@ def _convert(
             "metadata": meta,
             "items": [partial(o) for o in items],
         }
-    return body
+    return _external(req, body)
+
+
+def _external(req: Request, body: Obj) -> Obj:
+    """``body`` (or a list of them) in the version the client asked for."""
+    served = req.extra.get("external")
+    if served is None:
+        return body
+    if isinstance(body.get("items"), list):
+        items = [conversion.to_external(served, o) for o in body["items"]]
+        return {**body, "apiVersion": served.api_version, "items": items}
+    return conversion.to_external(served, body)
 
 
 async def _read_body(request: web.Request) -> Any:
@@ -229,15 +241,15 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
         }
         return _json(_convert(request, req, body, items, meta))
     if verb == "create":
-        return _json(api.create(req), 201)
+        return _json(_external(req, api.create(req)), 201)
     if verb == "update":
-        return _json(api.replace(req))
+        return _json(_external(req, api.replace(req)))
     if verb == "patch":
-        return _json(api.patch(req))
+        return _json(_external(req, api.patch(req)))
     if verb == "delete":
-        return _json(api.delete(req))
+        return _json(_external(req, api.delete(req)))
     if verb == "deletecollection":
-        return _json(api.delete_collection(req))
+        return _json(_external(req, api.delete_collection(req)))
     raise ApiError(
         405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
     )
@@ -248,6 +260,8 @@ def _watch_line(event_type: str, obj: Obj, req: Request, table: bool) -> bytes:
         obj = to_table(
             req.rtype, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         )
+    else:
+        obj = _external(req, obj)
     return json.dumps({"type": event_type, "object": obj}, separators=(",", ":")).encode() + b"\n"
 
 
@@ -400,10 +414,45 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     content_type = request.headers.get("Content-Type", "application/json")
     if content_type.startswith(PROTOBUF_TYPE):
         content_type = "application/json"
+    external = None
+    if conversion.needs_conversion(rtype) and not sub:
+        external, rtype = rtype, conversion.storage_type(rtype)
+        verb, body, content_type = _convert_write(api, external, namespace, name, verb, body, content_type)
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
+    if external is not None:
+        req.extra["external"] = external
     req.impersonated = _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)
+
+
+def _convert_write(
+    api: Api,
+    served: ResourceType,
+    namespace: str | None,
+    name: str | None,
+    verb: str,
+    body: Any,
+    content_type: str,
+) -> tuple[str, Any, str]:
+    """A write in a non-storage version as the equivalent storage-version write.
+
+    A patch is applied to the served view of the stored object and sent on as an update.
+    """
+    if verb in {"create", "update"}:
+        return verb, conversion.to_storage(served, body), content_type
+    if verb != "patch" or content_type.startswith(APPLY_PATCH_TYPE):
+        return verb, body, content_type
+    old = api.store.get(served.key, namespace or "", name or "")
+    if old is None:
+        return verb, body, content_type
+    try:
+        patched = apply_patch(content_type, conversion.to_external(served, old), body)
+    except PatchError as exc:
+        raise ApiError(422, "Invalid", str(exc)) from exc
+    new = conversion.to_storage(served, patched)
+    new.setdefault("metadata", {})["resourceVersion"] = old["metadata"]["resourceVersion"]
+    return "update", new, "application/json"
 
 
 def _impersonation(request: web.Request, user: User) -> rbac.Subject | None:

@@ -128,6 +128,11 @@ def apply_defaults(rtype: ResourceType, obj: Obj) -> None:
             template_spec = (job_spec.get("template") or {}).get("spec")
             if isinstance(template_spec, dict):
                 default_pod_spec(template_spec)
+    elif kind == "HorizontalPodAutoscaler" and spec is not None:
+        spec.setdefault("minReplicas", 1)
+        if not spec.get("metrics"):
+            target = {"type": "Utilization", "averageUtilization": 80}
+            spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": target}}]
     elif kind == "Service" and spec is not None:
         _default_service(obj, spec)
     elif kind == "Namespace":
