@@ -244,6 +244,9 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
         return _json(_external(req, api.create(req)), 201)
     if verb == "update":
         return _json(_external(req, api.replace(req)))
+    if verb == "patch" and req.content_type.startswith(APPLY_PATCH_TYPE):
+        obj, created = api.server_side_apply(req)
+        return _json(_external(req, obj), 201 if created else 200)
     if verb == "patch":
         return _json(_external(req, api.patch(req)))
     if verb == "delete":
@@ -421,6 +424,7 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
     if external is not None:
         req.extra["external"] = external
+    req.extra["user_agent"] = request.headers.get("User-Agent", "")
     req.impersonated = _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)

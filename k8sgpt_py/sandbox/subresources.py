@@ -59,7 +59,9 @@ def scale(api: Api, req: Request) -> Obj:
     new = clone(current)
     new["metadata"]["resourceVersion"] = rv or current["metadata"]["resourceVersion"]
     new["spec"]["replicas"] = replicas if replicas is not None else 0
-    inner = Request("update", req.rtype, req.namespace, req.name, "", req.query, req.user, new)
+    inner = Request(
+        "update", req.rtype, req.namespace, req.name, "", req.query, req.user, new, extra=req.extra
+    )
     return scale_of(api._finish_update(inner, current, new))
 
 
