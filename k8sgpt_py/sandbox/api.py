@@ -29,6 +29,7 @@ from k8sgpt_py.sandbox.selectors import (
     parse_label_selector,
 )
 from k8sgpt_py.sandbox.store import ApiError, Store, clone, not_found, now_iso, short_hash
+from k8sgpt_py.sandbox.statuses import next_deadline
 from k8sgpt_py.sandbox.validation import apply_defaults, validate
 from k8sgpt_py.sandbox.workloads import record_killing
 
@@ -124,6 +125,12 @@ class Api:
         self.controller.reconcile()
         if self.state_file is not None and self.store.dirty:
             self.store.save(self.state_file)
+
+    def tick(self) -> None:
+        """Let time pass: reconcile when a rollout's progress deadline has expired."""
+        left = next_deadline(self.store)
+        if left is not None and left < 0:
+            self.commit()
 
     def authorize(self, req: Request) -> None:
         """Raise 403 unless the caller may do this."""

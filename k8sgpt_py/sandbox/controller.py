@@ -10,7 +10,6 @@ from typing import Any
 
 from k8sgpt_py.sandbox import statuses, workloads
 from k8sgpt_py.sandbox.endpoints import sync_endpoints
-from k8sgpt_py.sandbox.events import record_event
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.resources import BY_KEY
 from k8sgpt_py.sandbox.scheduler import pod_requests, schedule_pending
@@ -19,7 +18,7 @@ from k8sgpt_py.sandbox.store import Store, clone
 from k8sgpt_py.sandbox.workloads import is_ready, save_if_changed
 
 Obj = dict[str, Any]
-MAX_PASSES = 12
+MAX_PASSES = 60
 
 
 class Controller:
@@ -105,7 +104,6 @@ def sync_hpas(store: Store, kubelet: Kubelet) -> bool:
                 ],
             }
         else:
-            changed |= _clamp_target(store, key or "", spec, target, hpa)
             status = _hpa_status(store, kubelet, spec, target)
         old_conds = {c["type"]: c for c in (before.get("status") or {}).get("conditions") or []}
         for cond in status["conditions"]:
@@ -117,28 +115,6 @@ def sync_hpas(store: Store, kubelet: Kubelet) -> bool:
         hpa["status"] = status
         changed |= save_if_changed(store, "autoscaling/horizontalpodautoscalers", hpa, before)
     return changed
-
-
-def _clamp_target(store: Store, key: str, spec: Obj, target: Obj, hpa: Obj) -> bool:
-    """Scale the target into ``[minReplicas, maxReplicas]``, as the HPA controller does."""
-    wanted = int((target.get("spec") or {}).get("replicas", 1))
-    low, high = int(spec.get("minReplicas", 1)), int(spec.get("maxReplicas") or wanted)
-    if low <= wanted <= high or wanted == 0:
-        return False
-    new = clone(target)
-    new["spec"]["replicas"] = min(max(wanted, low), high)
-    new["metadata"]["generation"] = int(new["metadata"].get("generation", 1)) + 1
-    store.put(key, new)
-    record_event(
-        store,
-        hpa,
-        "autoscaling/horizontalpodautoscalers",
-        reason="SuccessfulRescale",
-        component="horizontal-pod-autoscaler",
-        message=f"New size: {new['spec']['replicas']}; reason: Current number of replicas "
-        f"{'below Spec.MinReplicas' if wanted < low else 'above Spec.MaxReplicas'}",
-    )
-    return True
 
 
 def _hpa_status(store: Store, kubelet: Kubelet, spec: Obj, target: Obj) -> Obj:

@@ -11,6 +11,7 @@ from k8sgpt_py.sandbox import rbac
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import ADMIN
 from k8sgpt_py.sandbox.resources import by_kind
+from k8sgpt_py.sandbox.statuses import backdate_rollouts
 
 Obj = dict[str, Any]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,4 +85,7 @@ def seed(api: Api, seed_dir: Path) -> None:
                 api.create(req)
     finally:
         api.deferred = False
+    api.controller.reconcile()
+    # the demo cluster has been up for a while: its stuck rollouts are past their deadline
+    backdate_rollouts(api.store)
     api.controller.reconcile()

@@ -44,6 +44,8 @@ class Watchers:
 
 WATCHERS_KEY = web.AppKey("watchers", Watchers)
 DEFAULT_WATCH_SECONDS = 1800.0
+TICK_SECONDS = 0.5
+TICKER_KEY: web.AppKey[asyncio.Task[None]] = web.AppKey("ticker", asyncio.Task)
 
 VERSION_INFO = {
     "major": "1",
@@ -477,6 +479,16 @@ def _impersonation(request: web.Request, user: User) -> rbac.Subject | None:
     return rbac.subject_for(name or user.name, list(groups))
 
 
+async def _tick(api: Api) -> None:
+    """The controllers' timer: expire rollout deadlines as time passes."""
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        try:
+            api.tick()
+        except Exception:  # a failed pass must not stop the clock; the next request retries
+            continue
+
+
 def build_app(api: Api, faults: FaultSet) -> web.Application:
     """The aiohttp application serving ``api``."""
     app = web.Application(client_max_size=16 * 2**20)
@@ -488,6 +500,14 @@ def build_app(api: Api, faults: FaultSet) -> web.Application:
         for queue in list(app[WATCHERS_KEY].queues):
             queue.put_nowait(None)
 
+    async def _start_clock(app: web.Application) -> None:
+        app[TICKER_KEY] = asyncio.get_running_loop().create_task(_tick(api))
+
+    async def _stop_clock(app: web.Application) -> None:
+        app[TICKER_KEY].cancel()
+
+    app.on_startup.append(_start_clock)
     app.on_shutdown.append(_close_watches)
+    app.on_shutdown.append(_stop_clock)
     app.router.add_route("*", "/{tail:.*}", handle)
     return app

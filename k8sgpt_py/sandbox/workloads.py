@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from k8sgpt_py.sandbox.events import record_event
+from k8sgpt_py.sandbox.rollout import next_sizes
 from k8sgpt_py.sandbox.scheduler import is_terminated, matches_node_selection, untolerated_taint
 from k8sgpt_py.sandbox.store import Store, clone, short_hash
 
@@ -268,12 +269,17 @@ def _sync_deployment(store: Store, deployment: Obj) -> bool:
         current["metadata"]["annotations"][REVISION] = str(max_revision + 1)
         store.put(REPLICASETS, current)
         changed = True
-    changed |= _scale_rs(store, deployment, current, int(spec.get("replicas", 1)))
     old_sets = [rs for rs in sets if rs["metadata"]["name"] != current["metadata"]["name"]]
-    for rs in old_sets:
-        changed |= _scale_rs(store, deployment, rs, 0)
+    if spec.get("paused"):
+        sizes = {current["metadata"]["name"]: int(spec.get("replicas", 1))}
+    else:
+        sizes = next_sizes(deployment, current, old_sets)
+    for rs in [current, *old_sets]:
+        if rs["metadata"]["name"] in sizes:
+            changed |= _scale_rs(store, deployment, rs, sizes[rs["metadata"]["name"]])
     limit = int(spec.get("revisionHistoryLimit", 10))
-    for rs in sorted(old_sets, key=revision_of, reverse=True)[limit:]:
+    idle = [rs for rs in old_sets if not rs["spec"].get("replicas") and rs["metadata"]["name"] not in sizes]
+    for rs in sorted(idle, key=revision_of, reverse=True)[limit:]:
         store.delete(REPLICASETS, rs["metadata"]["namespace"], rs["metadata"]["name"])
         changed = True
     revision = current["metadata"]["annotations"][REVISION]
