@@ -28,8 +28,9 @@ from k8sgpt_py.sandbox.selectors import (
     parse_field_selector,
     parse_label_selector,
 )
-from k8sgpt_py.sandbox.store import ApiError, Store, clone, not_found, now_iso, short_hash
 from k8sgpt_py.sandbox.statuses import next_deadline
+from k8sgpt_py.sandbox.storage import check_claim_update, default_claim
+from k8sgpt_py.sandbox.store import ApiError, Store, clone, not_found, now_iso, short_hash
 from k8sgpt_py.sandbox.validation import apply_defaults, validate
 from k8sgpt_py.sandbox.workloads import record_killing
 
@@ -286,6 +287,8 @@ class Api:
         if "status" in req.rtype.subresources and req.rtype.kind != "Pod":
             obj.pop("status", None)
         apply_defaults(req.rtype, obj)
+        if req.rtype.kind == "PersistentVolumeClaim":
+            default_claim(self.store, obj)
         validate(req.rtype, obj)
         if self.store.get(
             req.rtype.key, meta.get("namespace", "") if req.rtype.namespaced else "", meta["name"]
@@ -341,6 +344,8 @@ class Api:
         validate(rtype, new, old)
         if rtype.kind == "Pod":
             self._check_pod_update(old, new)
+        if rtype.kind == "PersistentVolumeClaim" and not req.subresource:
+            check_claim_update(self.store, old, new)
         if not req.subresource:
             self._track(req, old, new)
         if "generation" in old_meta and old.get("spec") != new.get("spec"):

@@ -192,9 +192,7 @@ def apply(live: Obj, config: Obj, manager: str, *, force: bool, api_version: str
     owners = _owners(live)
     if not owners:
         owners = [_entry("before-first-apply", "Update", api_version, set(live_leaves))]
-    mine = next(
-        (e for e in owners if e["manager"] == manager and e["operation"] == "Apply"), None
-    )
+    mine = next((e for e in owners if e["manager"] == manager and e["operation"] == "Apply"), None)
     previous = from_fields_v1(mine["fieldsV1"]) if mine else set()
     conflicts: dict[str, list[Path]] = {}
     others: list[tuple[Obj, set[Path]]] = []
@@ -216,9 +214,7 @@ def apply(live: Obj, config: Obj, manager: str, *, force: bool, api_version: str
     still_owned = set().union(*(owned for _, owned in others)) if others else set()
     for path in sorted(previous - set(applied) - still_owned, key=len, reverse=True):
         _remove(result, path)
-    entries = [
-        {**entry, "fieldsV1": to_fields_v1(owned)} for entry, owned in others if owned
-    ]
+    entries = [{**entry, "fieldsV1": to_fields_v1(owned)} for entry, owned in others if owned]
     entries.append(_entry(manager, "Apply", api_version, set(applied)))
     _set_owners(result, entries)
     return result

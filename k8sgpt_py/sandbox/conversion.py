@@ -50,9 +50,7 @@ def to_external(rtype: ResourceType, obj: Obj) -> Obj:
     metrics = spec.pop("metrics", None) or []
     cpu = next((m for m in metrics if _is_cpu_utilization(m)), None)
     if cpu is not None:
-        spec["targetCPUUtilizationPercentage"] = cpu["resource"]["target"].get(
-            "averageUtilization"
-        )
+        spec["targetCPUUtilizationPercentage"] = cpu["resource"]["target"].get("averageUtilization")
     others = [m for m in metrics if m is not cpu]
     if others:
         annotations[_ANN + "metrics"] = json.dumps(others, separators=(",", ":"))
@@ -75,7 +73,8 @@ def to_external(rtype: ResourceType, obj: Obj) -> Obj:
             annotations[_ANN + "current-metrics"] = json.dumps(current, separators=(",", ":"))
     if annotations:
         meta["annotations"] = annotations
-    return out
+    result: Obj = out
+    return result
 
 
 def to_storage(rtype: ResourceType, obj: Any) -> Any:
@@ -93,7 +92,9 @@ def to_storage(rtype: ResourceType, obj: Any) -> Any:
         percent = spec.pop("targetCPUUtilizationPercentage", None)
         if percent is not None:
             target_value = {"type": "Utilization", "averageUtilization": percent}
-            metrics.append({"type": "Resource", "resource": {"name": "cpu", "target": target_value}})
+            metrics.append(
+                {"type": "Resource", "resource": {"name": "cpu", "target": target_value}}
+            )
         metrics += json.loads(annotations.pop(_ANN + "metrics", "[]"))
         if metrics:
             spec["metrics"] = metrics

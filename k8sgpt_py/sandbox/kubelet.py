@@ -233,7 +233,7 @@ def normalize_image(image: str) -> str:
     ``nginx`` -> ``docker.io/library/nginx:latest``; ``me/app:1`` -> ``docker.io/me/app:1``.
     """
     name, at, digest = image.partition("@")
-    first, slash, rest = name.partition("/")
+    first, slash, _ = name.partition("/")
     if not slash or ("." not in first and ":" not in first and first != "localhost"):
         name = f"docker.io/{name}" if slash else f"docker.io/library/{name}"
     if not at and ":" not in name.rsplit("/", 1)[-1]:

@@ -73,6 +73,17 @@ POINTER_SCALARS = frozenset(
 )
 
 
+#: Embedded Go structs (``json:",inline"``) that protobuf nests under a field of their own.
+_INLINE = frozenset(
+    {"localObjectReference", "volumeSource", "ingressRuleValue", "ephemeralContainerCommon",
+     "persistentVolumeSource"}
+)  # fmt: skip
+
+
+def _is_inline(message: str, field: str) -> bool:
+    return field in _INLINE or (message == "k8s.io.api.core.v1.Probe" and field == "handler")
+
+
 @cache
 def schema() -> tuple[dict[str, list[list[Any]]], frozenset[str]]:
     """Messages (name -> fields) and the names of map-entry messages."""
@@ -189,7 +200,9 @@ def decode_message(name: str, data: bytes) -> Any:
             out[field] = {e.get("key", ""): e.get("value") for e in entries}
         elif kind == 11:
             decoded = [decode_message(ref, bytes(v)) for v in values]
-            if repeated:
+            if _is_inline(name, field) and isinstance(decoded[-1], dict):
+                out.update(decoded[-1])
+            elif repeated:
                 out[field] = decoded
             elif decoded[-1] is not None:
                 out[field] = decoded[-1]

@@ -77,7 +77,9 @@ def extract(binary: Path) -> dict[str, Any]:
     maps: set[str] = set()
     for match in _GZIP.finditer(data):
         try:
-            raw = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[match.start() :][:4 << 20])
+            raw = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
+                data[match.start() :][: 4 << 20]
+            )
             descriptor = parse_fields(raw)
         except (zlib.error, ValueError, IndexError):
             continue

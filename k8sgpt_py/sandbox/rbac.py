@@ -117,7 +117,11 @@ def bootstrap_objects() -> list[tuple[str, Obj]]:
             "admin",
             [
                 *_rules(_READ + _WRITE, write=True),
-                {"apiGroups": [RBAC], "resources": ["roles", "rolebindings"], "verbs": _READ + _WRITE},
+                {
+                    "apiGroups": [RBAC],
+                    "resources": ["roles", "rolebindings"],
+                    "verbs": _READ + _WRITE,
+                },
             ],
         ),
         _cluster_role("edit", _rules(_READ + _WRITE, write=True)),
@@ -218,7 +222,9 @@ def _describe(binding: Obj, who: Obj) -> str:
     meta, ref = binding["metadata"], binding.get("roleRef") or {}
     where = f"{meta['name']}/{meta['namespace']}" if meta.get("namespace") else meta["name"]
     if who.get("kind") == "ServiceAccount":
-        target = f'ServiceAccount "{who.get("name")}/{who.get("namespace") or meta.get("namespace")}"'
+        target = (
+            f'ServiceAccount "{who.get("name")}/{who.get("namespace") or meta.get("namespace")}"'
+        )
     else:
         target = f'{who.get("kind")} "{who.get("name")}"'
     return (
@@ -261,7 +267,9 @@ def rules_review(store: Store, subject: Subject, namespace: str) -> Obj:
     non_resource: list[Obj] = []
     for _, _, rule in applicable_rules(store, subject, namespace):
         if rule.get("nonResourceURLs"):
-            non_resource.append({"verbs": rule["verbs"], "nonResourceURLs": rule["nonResourceURLs"]})
+            non_resource.append(
+                {"verbs": rule["verbs"], "nonResourceURLs": rule["nonResourceURLs"]}
+            )
         else:
             resource_rules.append({k: v for k, v in rule.items() if k != "nonResourceURLs"})
     return {

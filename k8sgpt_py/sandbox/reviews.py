@@ -77,8 +77,8 @@ def review(api: Api, req: Request) -> Obj:
         status = _answer(api, caller, _attributes(spec))
     else:
         who = _subject(str(spec.get("user") or ""), [str(g) for g in spec.get("groups") or []])
-        namespace = req.namespace if plural == "localsubjectaccessreviews" else None
-        status = _answer(api, who, _attributes(spec, namespace))
+        local = req.namespace if plural == "localsubjectaccessreviews" else None
+        status = _answer(api, who, _attributes(spec, local))
     return {
         "kind": req.rtype.kind,
         "apiVersion": req.rtype.api_version,

@@ -12,6 +12,7 @@ from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import ADMIN
 from k8sgpt_py.sandbox.resources import by_kind
 from k8sgpt_py.sandbox.statuses import backdate_rollouts
+from k8sgpt_py.sandbox.storage import CLASSES, default_storage_class
 
 Obj = dict[str, Any]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,7 +67,7 @@ def seed(api: Api, seed_dir: Path) -> None:
     """Create every manifest; a repeated object is applied as an update (rollout history)."""
     api.deferred = True
     try:
-        for key, obj in rbac.bootstrap_objects():
+        for key, obj in [*rbac.bootstrap_objects(), (CLASSES, default_storage_class())]:
             api.store.put(key, obj)
         for doc in read_manifests(seed_dir):
             rtype = by_kind(str(doc.get("apiVersion")), str(doc["kind"]))

@@ -12,8 +12,8 @@ from k8sgpt_py import __version__
 from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import User, authenticate
-from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE, PatchError, apply_patch
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
+from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE, PatchError, apply_patch
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
 from k8sgpt_py.sandbox.resources import (
@@ -422,7 +422,9 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     external = None
     if conversion.needs_conversion(rtype) and not sub:
         external, rtype = rtype, conversion.storage_type(rtype)
-        verb, body, content_type = _convert_write(api, external, namespace, name, verb, body, content_type)
+        verb, body, content_type = _convert_write(
+            api, external, namespace, name, verb, body, content_type
+        )
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
     if external is not None:
         req.extra["external"] = external

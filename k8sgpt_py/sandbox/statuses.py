@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from k8sgpt_py.sandbox.scheduler import is_terminated
 from k8sgpt_py.sandbox.rollout import surge_and_unavailable
+from k8sgpt_py.sandbox.scheduler import is_terminated
 from k8sgpt_py.sandbox.store import Store, clone, format_time, now_iso, parse_time
 from k8sgpt_py.sandbox.workloads import (
     DAEMONSETS,
@@ -136,7 +136,7 @@ def _condition(conditions: Any, kind: str) -> Obj | None:
 
 def _progressed(status: Obj, old: Obj) -> bool:
     """Whether the rollout moved since the last status (util.DeploymentProgressing)."""
-    return (
+    return bool(
         status.get("updatedReplicas", 0) > old.get("updatedReplicas", 0)
         or status.get("replicas", 0) < old.get("replicas", 0)
         or status.get("readyReplicas", 0) > old.get("readyReplicas", 0)
@@ -147,7 +147,7 @@ def _progressed(status: Obj, old: Obj) -> bool:
 def _progressing(
     store: Store, deployment: Obj, rs_name: str, complete: bool, status: Obj, old: Obj
 ) -> Obj:
-    """The Progressing condition: progress renews it, ``progressDeadlineSeconds`` of none fails it."""
+    """Progressing: progress renews it; ``progressDeadlineSeconds`` without any fails it."""
     if deployment["spec"].get("paused"):
         return {
             "type": "Progressing",
@@ -173,7 +173,11 @@ def _progressing(
     }
     same_rollout = before is not None and f'"{rs_name}"' in str(before.get("message"))
     if not same_rollout or before is None or before.get("reason") != "ReplicaSetUpdated":
-        if same_rollout and before is not None and before.get("reason") == "ProgressDeadlineExceeded":
+        if (
+            same_rollout
+            and before is not None
+            and before.get("reason") == "ProgressDeadlineExceeded"
+        ):
             return {k: v for k, v in before.items() if k != "lastTransitionTime"}
         return updated
     if _progressed(status, old):

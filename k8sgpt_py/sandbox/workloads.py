@@ -278,7 +278,11 @@ def _sync_deployment(store: Store, deployment: Obj) -> bool:
         if rs["metadata"]["name"] in sizes:
             changed |= _scale_rs(store, deployment, rs, sizes[rs["metadata"]["name"]])
     limit = int(spec.get("revisionHistoryLimit", 10))
-    idle = [rs for rs in old_sets if not rs["spec"].get("replicas") and rs["metadata"]["name"] not in sizes]
+    idle = [
+        rs
+        for rs in old_sets
+        if not rs["spec"].get("replicas") and rs["metadata"]["name"] not in sizes
+    ]
     for rs in sorted(idle, key=revision_of, reverse=True)[limit:]:
         store.delete(REPLICASETS, rs["metadata"]["namespace"], rs["metadata"]["name"])
         changed = True
