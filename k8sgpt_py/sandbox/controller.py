@@ -14,6 +14,7 @@ from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.resources import BY_KEY
 from k8sgpt_py.sandbox.scheduler import pod_requests, schedule_pending
 from k8sgpt_py.sandbox.selectors import selector_object_matches
+from k8sgpt_py.sandbox.quota import sync_quotas
 from k8sgpt_py.sandbox.storage import sync_volumes
 from k8sgpt_py.sandbox.store import Store, clone
 from k8sgpt_py.sandbox.workloads import is_ready, save_if_changed
@@ -44,6 +45,7 @@ class Controller:
             changed |= sync_endpoints(self.store)
             changed |= sync_hpas(self.store, self.kubelet)
             changed |= sync_volumes(self.store)
+            changed |= sync_quotas(self.store)
             changed |= sync_pdbs(self.store)
             if not changed:
                 return
