@@ -316,7 +316,7 @@ def openapi_v3_group(group: str, version: str) -> Obj | None:
     """
     paths: Obj = {}
     for t in RESOURCE_TYPES:
-        if t.group != group or t.version != version or "patch" not in t.verbs:
+        if t.group != group or t.version != version:
             continue
         prefix = f"/apis/{group}/{version}" if group else "/api/v1"
         scope = "/namespaces/{namespace}" if t.namespaced else ""
@@ -331,7 +331,11 @@ def openapi_v3_group(group: str, version: str) -> Obj | None:
             },
             "responses": {"200": {"description": "OK"}},
         }
-        paths[f"{prefix}{scope}/{t.plural}/{{name}}"] = {"patch": patch}
+        if "patch" in t.verbs:
+            paths[f"{prefix}{scope}/{t.plural}/{{name}}"] = {"patch": patch}
+        elif "create" in t.verbs:
+            # kubectl looks for fieldValidation on a PATCH of the kind before any create
+            paths[f"{prefix}{scope}/{t.plural}"] = {"post": patch, "patch": patch}
     if not paths:
         return None
     title = f"Kubernetes {group or 'core'}/{version} (kai sandbox)"
