@@ -130,6 +130,8 @@ def parse_fields(data: bytes) -> Fields:
 
 
 def _scalar(kind: int, value: Any) -> Any:
+    if isinstance(value, bytes) != (kind in {1, 2, 9, 12}):
+        raise ValueError(f"wire type does not match field type {kind}")
     if kind in {1, 2}:
         fmt = "<d" if kind == 1 else "<f"
         return struct.unpack(fmt, bytes(value))[0]
