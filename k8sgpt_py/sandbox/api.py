@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from k8sgpt_py.sandbox import rbac
-from k8sgpt_py.sandbox.apply import apply as server_apply
-from k8sgpt_py.sandbox.apply import leaves, to_fields_v1, track_update
+from k8sgpt_py.sandbox.apply import track_update
 from k8sgpt_py.sandbox.auth import User, forbidden
 from k8sgpt_py.sandbox.controller import Controller, cascade_delete
 from k8sgpt_py.sandbox.kubelet import Kubelet
@@ -361,50 +360,6 @@ class Api:
         manager = req.query.get("fieldManager") or _agent_manager(req.extra.get("user_agent"))
         if manager and not req.extra.get("applying"):
             track_update(old, new, manager, req.rtype.api_version)
-
-    def server_side_apply(self, req: Request) -> tuple[Obj, bool]:
-        """PATCH ``application/apply-patch+yaml``: create or merge; (object, created)."""
-        manager = req.query.get("fieldManager")
-        if not manager:
-            raise ApiError(
-                422,
-                "Invalid",
-                'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: '
-                "is required for apply patch",
-            )
-        body = req.body
-        if not isinstance(body, dict):
-            raise _bad_request("the body of the request was in an unknown format")
-        name = (body.get("metadata") or {}).get("name")
-        if name != req.name:
-            raise _bad_request(
-                f"the name of the object ({name}) does not match the name on the URL ({req.name})"
-            )
-        req.extra["applying"] = True
-        force = req.query.get("force") in {"true", "1"}
-        live = self.store.get(req.rtype.key, req.namespace or "", req.name or "")
-        version = req.rtype.api_version
-        if live is None:
-            new = clone(body)
-            fields = set(leaves(new))
-            new.setdefault("metadata", {})["managedFields"] = [
-                {
-                    "manager": manager,
-                    "operation": "Apply",
-                    "apiVersion": version,
-                    "time": now_iso(),
-                    "fieldsType": "FieldsV1",
-                    "fieldsV1": to_fields_v1(fields),
-                }
-            ]
-            create = Request(
-                "create", req.rtype, req.namespace, None, "", req.query, req.user, new,
-                extra=req.extra,
-            )  # fmt: skip
-            return self.create(create), True
-        new = server_apply(live, body, manager, force=force, api_version=version)
-        new["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
-        return self._finish_update(req, live, new), False
 
     def _check_pod_update(self, old: Obj, new: Obj) -> None:
         old_spec, new_spec = (

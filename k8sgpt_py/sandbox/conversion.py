@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE, PatchError, apply_patch
 from k8sgpt_py.sandbox.resources import BY_KEY, ResourceType
-from k8sgpt_py.sandbox.store import clone
+from k8sgpt_py.sandbox.store import ApiError, Store, clone
 
 Obj = dict[str, Any]
 _ANN = "autoscaling.alpha.kubernetes.io/"
@@ -114,3 +115,32 @@ def to_storage(rtype: ResourceType, obj: Any) -> Any:
     else:
         meta.pop("annotations", None)
     return out
+
+
+def convert_write(
+    store: Store,
+    served: ResourceType,
+    namespace: str | None,
+    name: str | None,
+    verb: str,
+    body: Any,
+    content_type: str,
+) -> tuple[str, Any, str]:
+    """A write in a non-storage version as the equivalent storage-version write.
+
+    A patch is applied to the served view of the stored object and sent on as an update.
+    """
+    if verb in {"create", "update"} or content_type.startswith(APPLY_PATCH_TYPE):
+        return verb, to_storage(served, body), content_type
+    if verb != "patch":
+        return verb, body, content_type
+    old = store.get(served.key, namespace or "", name or "")
+    if old is None:
+        return verb, body, content_type
+    try:
+        patched = apply_patch(content_type, to_external(served, old), body)
+    except PatchError as exc:
+        raise ApiError(422, "Invalid", str(exc)) from exc
+    new = to_storage(served, patched)
+    new.setdefault("metadata", {})["resourceVersion"] = old["metadata"]["resourceVersion"]
+    return "update", new, "application/json"

@@ -11,9 +11,10 @@ from aiohttp import web
 from k8sgpt_py import __version__
 from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources
 from k8sgpt_py.sandbox.api import Api, Request
+from k8sgpt_py.sandbox.apply_request import server_side_apply
 from k8sgpt_py.sandbox.auth import User, authenticate
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
-from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE, PatchError, apply_patch
+from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
 from k8sgpt_py.sandbox.resources import (
@@ -247,7 +248,7 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
     if verb == "update":
         return _json(_external(req, api.replace(req)))
     if verb == "patch" and req.content_type.startswith(APPLY_PATCH_TYPE):
-        obj, created = api.server_side_apply(req)
+        obj, created = server_side_apply(api, req)
         return _json(_external(req, obj), 201 if created else 200)
     if verb == "patch":
         return _json(_external(req, api.patch(req)))
@@ -422,8 +423,8 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     external = None
     if conversion.needs_conversion(rtype) and not sub:
         external, rtype = rtype, conversion.storage_type(rtype)
-        verb, body, content_type = _convert_write(
-            api, external, namespace, name, verb, body, content_type
+        verb, body, content_type = conversion.convert_write(
+            api.store, external, namespace, name, verb, body, content_type
         )
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
     if external is not None:
@@ -432,35 +433,6 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     req.impersonated = _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)
-
-
-def _convert_write(
-    api: Api,
-    served: ResourceType,
-    namespace: str | None,
-    name: str | None,
-    verb: str,
-    body: Any,
-    content_type: str,
-) -> tuple[str, Any, str]:
-    """A write in a non-storage version as the equivalent storage-version write.
-
-    A patch is applied to the served view of the stored object and sent on as an update.
-    """
-    if verb in {"create", "update"}:
-        return verb, conversion.to_storage(served, body), content_type
-    if verb != "patch" or content_type.startswith(APPLY_PATCH_TYPE):
-        return verb, body, content_type
-    old = api.store.get(served.key, namespace or "", name or "")
-    if old is None:
-        return verb, body, content_type
-    try:
-        patched = apply_patch(content_type, conversion.to_external(served, old), body)
-    except PatchError as exc:
-        raise ApiError(422, "Invalid", str(exc)) from exc
-    new = conversion.to_storage(served, patched)
-    new.setdefault("metadata", {})["resourceVersion"] = old["metadata"]["resourceVersion"]
-    return "update", new, "application/json"
 
 
 def _impersonation(request: web.Request, user: User) -> rbac.Subject | None:
