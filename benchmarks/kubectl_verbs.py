@@ -301,6 +301,13 @@ VERBS: tuple[Verb, ...] = (
             _s(f"patch pvc fixed-data {NS} {GROW}", 1, "must support resize"),
         ),
     ),
+    Verb(
+        "create token",
+        (
+            _s(f"create token robot {NS}", 0, "."),
+            _s(f"auth can-i list pods {NS} --as=system:serviceaccount:bench:robot", 0, "yes"),
+        ),
+    ),
     Verb("run", (_s(f"run probe --image=busybox --restart=Never {NS}", 0, "pod/probe created"),)),
     Verb("delete", (_s(f"delete pod probe {NS}", 0, "deleted"),)),
 )

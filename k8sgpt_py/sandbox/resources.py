@@ -79,7 +79,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         ("status",),
     ),
     _t("", "v1", "PersistentVolume", "persistentvolumes", False, ("pv",)),
-    _t("", "v1", "ServiceAccount", "serviceaccounts", True, ("sa",)),
+    _t("", "v1", "ServiceAccount", "serviceaccounts", True, ("sa",), _RW, ("token",)),
     _t("", "v1", "ResourceQuota", "resourcequotas", True, ("quota",)),
     _t("", "v1", "LimitRange", "limitranges", True, ("limits",)),
     _t("apps", "v1", "Deployment", "deployments", True, ("deploy",), _RW, ("scale", "status")),
@@ -255,6 +255,10 @@ def _subresource_entry(t: ResourceType, sub: str) -> Obj:
         )
     elif sub == "log":
         entry.update(kind="Pod", verbs=["get"])
+    elif sub == "token":
+        entry.update(
+            group="authentication.k8s.io", version="v1", kind="TokenRequest", verbs=["create"]
+        )
     elif sub == "eviction":
         entry.update(group="policy", version="v1", kind="Eviction", verbs=["create"])
     else:

@@ -9,10 +9,10 @@ from typing import Any
 from aiohttp import web
 
 from k8sgpt_py import __version__
-from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources
+from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources, tokens
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.apply_request import server_side_apply
-from k8sgpt_py.sandbox.auth import User, authenticate
+from k8sgpt_py.sandbox.auth import ADMIN, User, authenticate
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
 from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
@@ -230,6 +230,8 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
         return web.Response(text=subresources.logs(api, req), content_type="text/plain")
     if req.subresource == "scale":
         return _json(subresources.scale(api, req))
+    if req.subresource == "token":
+        return _json(tokens.token_request(api, req), 201)
     if req.subresource == "eviction":
         return _json(subresources.evict(api, req), 201)
     if verb == "get":
@@ -403,7 +405,8 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
         return _json(VERSION_INFO)
     if parts and parts[0] in {"healthz", "readyz", "livez"}:
         return web.Response(text="ok")
-    user = authenticate(request.headers.get("Authorization"))
+    holder = tokens.holder(api.store, request.headers.get("Authorization"))
+    user = ADMIN if holder else authenticate(request.headers.get("Authorization"))
     if request.method == "GET":
         doc = _discovery(parts)
         if doc is not None:
@@ -430,7 +433,7 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     if external is not None:
         req.extra["external"] = external
     req.extra["user_agent"] = request.headers.get("User-Agent", "")
-    req.impersonated = _impersonation(request, user)
+    req.impersonated = holder or _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)
 

@@ -710,3 +710,23 @@ def test_kubectl_pvc_resize_follows_the_storage_class(sandbox):
     assert table[0].split()[:4] == ["NAME", "STATUS", "VOLUME", "CAPACITY"]
     policy = get_json(sandbox, "netpol", "deny-ingress")
     assert policy["spec"]["policyTypes"] == ["Ingress"]
+
+
+def test_kubectl_create_token_authenticates_as_the_service_account(sandbox):
+    kubectl(sandbox, "create", "serviceaccount", "robot", "-n", "shop")
+    kubectl(
+        sandbox, "create", "rolebinding", "robot-view", "--clusterrole=view",
+        "--serviceaccount=shop:robot", "-n", "shop",
+    )  # fmt: skip
+    token = kubectl(sandbox, "create", "token", "robot", "-n", "shop").stdout.strip()
+    assert token.count(".") == 2
+    names = kubectl(sandbox, "--token", token, "get", "deploy", "-n", "shop", "-o", "name")
+    assert "deployment.apps/frontend" in names.stdout.split()
+    denied = kubectl(
+        sandbox, "--token", token, "delete", "deploy/frontend", "-n", "shop", check=False
+    )
+    assert 'User "system:serviceaccount:shop:robot" cannot delete resource "deployments"' in (
+        denied.stderr
+    )
+    bogus = kubectl(sandbox, "--token", token + "x", "get", "pods", "-n", "shop", check=False)
+    assert "Unauthorized" in bogus.stderr
