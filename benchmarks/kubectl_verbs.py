@@ -163,8 +163,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "create quota",
         (
-            _s(f"create quota small --hard=pods=10,requests.cpu=2 {NS}", 0, "created"),
-            _s(f"get quota small {NS} -o jsonpath={{.status.hard.pods}}", 0, "10"),
+            _s(f"create quota roomy --hard=pods=50,count/deployments.apps=10 {NS}", 0, "created"),
+            _s(f"get quota roomy {NS} -o jsonpath={{.status.hard.pods}}", 0, "50"),
         ),
     ),
     Verb(
@@ -299,6 +299,14 @@ VERBS: tuple[Verb, ...] = (
             _s(f"patch pvc data {NS} {GROW}", 0, "patched"),
             _s(f"get pvc data {NS} -o jsonpath={{.status.capacity.storage}}", 0, "2Gi"),
             _s(f"patch pvc fixed-data {NS} {GROW}", 1, "must support resize"),
+        ),
+    ),
+    Verb(
+        "quota refuses pods beyond it",
+        (
+            _s("create namespace tight", 0, "created"),
+            _s("create quota none --hard=pods=0 -n tight", 0, "created"),
+            _s("run extra --image=nginx -n tight", 1, "exceeded quota: none"),
         ),
     ),
     Verb(

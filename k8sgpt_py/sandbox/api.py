@@ -20,6 +20,7 @@ from k8sgpt_py.sandbox.auth import User, forbidden
 from k8sgpt_py.sandbox.controller import Controller, cascade_delete
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.patch import PatchError, apply_patch
+from k8sgpt_py.sandbox.quota import admit
 from k8sgpt_py.sandbox.resources import BY_KEY, VIRTUAL_KEYS, ResourceType
 from k8sgpt_py.sandbox.selectors import (
     SelectorError,
@@ -288,6 +289,15 @@ class Api:
         apply_defaults(req.rtype, obj)
         if req.rtype.kind == "PersistentVolumeClaim":
             default_claim(self.store, obj)
+        if req.rtype.kind == "Pod":
+            refused = admit(self.store, obj)
+            if refused is not None:
+                raise ApiError(
+                    403,
+                    "Forbidden",
+                    f'pods "{meta.get("name")}" is forbidden: {refused}',
+                    {"name": meta.get("name"), "kind": "pods"},
+                )
         validate(req.rtype, obj)
         if self.store.get(
             req.rtype.key, meta.get("namespace", "") if req.rtype.namespaced else "", meta["name"]

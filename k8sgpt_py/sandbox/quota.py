@@ -75,3 +75,64 @@ def sync_quotas(store: Store) -> bool:
             store.put(QUOTAS, quota)
             changed = True
     return changed
+
+
+def _pod_amount(pod: Obj, resource: str) -> tuple[int, list[str]] | None:
+    """(amount, containers missing it) a new pod adds to ``resource``; None: not tracked."""
+    if resource in {"pods", "count/pods"}:
+        return 1, []
+    section, _, name = resource.rpartition(".")
+    if name not in {"cpu", "memory"} or section not in {"", "requests", "limits"}:
+        return None
+    section = section or "requests"
+    parse = cpu_millicores if name == "cpu" else memory_bytes
+    total, missing = 0, []
+    for container in (pod.get("spec") or {}).get("containers") or []:
+        value = ((container.get("resources") or {}).get(section) or {}).get(name)
+        if value is None:
+            missing.append(str(container.get("name")))
+        else:
+            total += parse(value)
+    return total, missing
+
+
+def _amount(resource: str, value: Any) -> int:
+    name = resource.rpartition(".")[2]
+    if name == "cpu":
+        return cpu_millicores(value)
+    if name == "memory":
+        return memory_bytes(value)
+    return int(float(value))
+
+
+def admit(store: Store, pod: Obj) -> str | None:
+    """Why the ResourceQuota admission plugin refuses ``pod`` (None: admitted)."""
+    namespace = pod["metadata"].get("namespace", "")
+    for quota in store.list(QUOTAS, namespace):
+        name = quota["metadata"]["name"]
+        hard = (quota.get("spec") or {}).get("hard") or {}
+        missing: list[str] = []
+        over: list[tuple[str, str, str, str]] = []
+        for resource, limit in sorted(hard.items()):
+            adds = _pod_amount(pod, resource)
+            if adds is None:
+                continue
+            amount, lacking = adds
+            if lacking:
+                missing.append(f"{resource} for: {','.join(lacking)}")
+                continue
+            current = used(store, namespace, resource) or "0"
+            if _amount(resource, current) + amount > _amount(resource, limit):
+                shown = _format(resource, amount) if resource != "pods" else str(amount)
+                over.append((resource, shown, current, str(limit)))
+        if missing:
+            return f"failed quota: {name}: must specify {'; '.join(missing)}"
+        if over:
+            requested = ",".join(f"{r}={a}" for r, a, _, _ in over)
+            in_use = ",".join(f"{r}={u}" for r, _, u, _ in over)
+            limited = ",".join(f"{r}={h}" for r, _, _, h in over)
+            return (
+                f"exceeded quota: {name}, requested: {requested}, used: {in_use}, "
+                f"limited: {limited}"
+            )
+    return None

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from k8sgpt_py.sandbox.events import record_event
+from k8sgpt_py.sandbox.quota import admit
 from k8sgpt_py.sandbox.rollout import next_sizes
 from k8sgpt_py.sandbox.scheduler import is_terminated, matches_node_selection, untolerated_taint
 from k8sgpt_py.sandbox.store import Store, clone, short_hash
@@ -112,7 +113,7 @@ def is_ready(pod: Obj) -> bool:
 
 def _create_pod(
     store: Store, owner: Obj, kind: str, name: str, template: Obj, extra: Obj | None = None
-) -> Obj:
+) -> Obj | None:
     tmeta = template.get("metadata") or {}
     meta: Obj = {
         "name": name,
@@ -133,6 +134,19 @@ def _create_pod(
         "spec": spec,
         "status": {"phase": "Pending"},
     }
+    refused = admit(store, pod)
+    if refused is not None:
+        record_event(
+            store,
+            owner,
+            _key(kind),
+            reason="FailedCreate",
+            message=f'Error creating: pods "{meta.get("generateName") or name}" is forbidden: '
+            f"{refused}",
+            event_type="Warning",
+            component=f"{kind.lower()}-controller",
+        )
+        return None
     store.put(PODS, pod)
     record_event(
         store,
@@ -306,9 +320,9 @@ def sync_replicasets(store: Store) -> bool:
         desired = int(rs["spec"].get("replicas") or 0)
         name = rs["metadata"]["name"]
         for _ in range(desired - len(pods)):
-            _create_pod(
-                store, rs, "ReplicaSet", f"{name}-{pod_suffix(name, store)}", rs["spec"]["template"]
-            )
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, rs, "ReplicaSet", pod_name, rs["spec"]["template"]) is None:
+                break
             changed = True
         if len(pods) > desired:
             victims = sorted(pods, key=lambda p: (is_ready(p), p["metadata"]["creationTimestamp"]))
@@ -349,7 +363,8 @@ def sync_statefulsets(store: Store) -> bool:
                 }
             )
             extra = {"hostname": pod_name, "subdomain": sts["spec"].get("serviceName", name)}
-            _create_pod(store, sts, "StatefulSet", pod_name, template, extra)
+            if _create_pod(store, sts, "StatefulSet", pod_name, template, extra) is None:
+                break
             changed = True
     return changed
 
@@ -387,14 +402,9 @@ def sync_daemonsets(store: Store) -> bool:
                 have.add(node)
         name = ds["metadata"]["name"]
         for node in sorted(wanted - have):
-            _create_pod(
-                store,
-                ds,
-                "DaemonSet",
-                f"{name}-{pod_suffix(name, store)}",
-                template,
-                {"nodeName": node},
-            )
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, ds, "DaemonSet", pod_name, template, {"nodeName": node}) is None:
+                break
             changed = True
     return changed
 
@@ -419,6 +429,8 @@ def sync_jobs(store: Store) -> bool:
             changed = True
         pods = owned(store, PODS, job)
         for _ in range(int(spec.get("completions", 1)) - len(pods)):
-            _create_pod(store, job, "Job", f"{name}-{pod_suffix(name, store)}", spec["template"])
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, job, "Job", pod_name, spec["template"]) is None:
+                break
             changed = True
     return changed

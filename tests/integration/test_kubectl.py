@@ -730,3 +730,23 @@ def test_kubectl_create_token_authenticates_as_the_service_account(sandbox):
     )
     bogus = kubectl(sandbox, "--token", token + "x", "get", "pods", "-n", "shop", check=False)
     assert "Unauthorized" in bogus.stderr
+
+
+def test_kubectl_quota_refuses_pods_beyond_it(sandbox):
+    kubectl(sandbox, "create", "namespace", "lab")
+    kubectl(sandbox, "create", "quota", "small", "--hard=pods=2", "-n", "lab")
+    kubectl(sandbox, "create", "deployment", "web", "--image=nginx", "--replicas=3", "-n", "lab")
+    assert len(get_json(sandbox, "pods", "-n", "lab")["items"]) == 2
+    events = get_json(sandbox, "events", "-n", "lab", "--field-selector", "reason=FailedCreate")
+    (event,) = events["items"]
+    assert event["message"].endswith(
+        "is forbidden: exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2"
+    )
+    refused = kubectl(sandbox, "run", "extra", "--image=nginx", "-n", "lab", check=False)
+    assert refused.stderr.strip() == (
+        'Error from server (Forbidden): pods "extra" is forbidden: exceeded quota: small, '
+        "requested: pods=1, used: pods=2, limited: pods=2"
+    )
+    kubectl(sandbox, "patch", "quota", "small", "-n", "lab", "-p", '{"spec":{"hard":{"pods":"5"}}}')
+    kubectl(sandbox, "rollout", "status", "deploy/web", "-n", "lab", "--timeout=10s")
+    assert get_json(sandbox, "quota", "small", "-n", "lab")["status"]["used"] == {"pods": "3"}
