@@ -228,7 +228,7 @@ def message_name(api_version: str, kind: str) -> str:
     """Protobuf message of ``apiVersion``/``kind``: ``apps/v1`` -> ``k8s.io.api.apps.v1``."""
     group, _, version = api_version.rpartition("/")
     package = group.split(".")[0] if group else "core"
-    if kind in {"DeleteOptions", "Status", "ListOptions"} and not group:
+    if group == "meta.k8s.io" or (kind in {"DeleteOptions", "Status"} and not group):
         return _META + kind
     return f"k8s.io.api.{package}.{version}.{kind}"
 

@@ -46,7 +46,6 @@ class Watchers:
 WATCHERS_KEY = web.AppKey("watchers", Watchers)
 DEFAULT_WATCH_SECONDS = 1800.0
 TICK_SECONDS = 0.5
-TICKER_KEY: web.AppKey[asyncio.Task[None]] = web.AppKey("ticker", asyncio.Task)
 
 VERSION_INFO = {
     "major": "1",
@@ -477,11 +476,14 @@ def build_app(api: Api, faults: FaultSet) -> web.Application:
         for queue in list(app[WATCHERS_KEY].queues):
             queue.put_nowait(None)
 
+    ticker: list[asyncio.Task[None]] = []
+
     async def _start_clock(app: web.Application) -> None:
-        app[TICKER_KEY] = asyncio.get_running_loop().create_task(_tick(api))
+        ticker.append(asyncio.get_running_loop().create_task(_tick(api)))
 
     async def _stop_clock(app: web.Application) -> None:
-        app[TICKER_KEY].cancel()
+        for task in ticker:
+            task.cancel()
 
     app.on_startup.append(_start_clock)
     app.on_shutdown.append(_close_watches)

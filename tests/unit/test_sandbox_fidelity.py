@@ -94,6 +94,12 @@ def test_protobuf_secret_bytes_become_base64_and_negative_ints_survive():
     )
 
 
+def test_protobuf_delete_options_come_from_meta():
+    options = message(field(4, "Foreground"), field(5, "All"))
+    body = protobuf.decode(envelope("meta.k8s.io/v1", "DeleteOptions", options))
+    assert body["propagationPolicy"] == "Foreground" and body["dryRun"] == ["All"]
+
+
 def test_protobuf_unknown_kind_is_415_and_garbage_is_400():
     with pytest.raises(ApiError) as unknown:
         protobuf.decode(envelope("example.com/v1", "Widget", b""))
