@@ -9,7 +9,9 @@ as a ``now`` argument (STYLE.md §3); only the edges call :func:`now`.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from k8sgpt_py.errors import UsageError
 
@@ -30,6 +32,16 @@ def now() -> datetime:
     if not raw.strip():
         return datetime.now(UTC)
     return parse_instant(raw)
+
+
+def running() -> Callable[[], datetime]:
+    """A clock that starts at :func:`now` and moves with real time.
+
+    The sandbox's controllers use it: with ``KAI_NOW`` pinned, their deadlines (a rollout's
+    ``progressDeadlineSeconds``, a token's expiry) still pass, counted from that instant.
+    """
+    start, started = now(), time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - started)
 
 
 def parse_instant(raw: str) -> datetime:

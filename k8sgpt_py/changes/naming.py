@@ -254,7 +254,7 @@ def _is_namespace_position(words: list[str], i: int, known: Collection[str] | No
 
 
 def _join_kind_phrase(match: re.Match[str]) -> str:
-    """ "service account" -> "serviceaccount" when the joined words are a kind word."""
+    """Join "service account" into "serviceaccount" when the joined words are a kind word."""
     joined = re.sub(r"[ -]", "", match.group(0))
     return joined if joined in _KIND_WORDS else match.group(0)
 

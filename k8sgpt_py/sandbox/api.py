@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from k8sgpt_py.sandbox import rbac
+from k8sgpt_py.sandbox.apply import track_update
 from k8sgpt_py.sandbox.auth import User, forbidden
 from k8sgpt_py.sandbox.controller import Controller, cascade_delete
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.patch import PatchError, apply_patch
+from k8sgpt_py.sandbox.quota import admit
 from k8sgpt_py.sandbox.resources import BY_KEY, VIRTUAL_KEYS, ResourceType
 from k8sgpt_py.sandbox.selectors import (
     SelectorError,
@@ -25,6 +28,8 @@ from k8sgpt_py.sandbox.selectors import (
     parse_field_selector,
     parse_label_selector,
 )
+from k8sgpt_py.sandbox.statuses import next_deadline
+from k8sgpt_py.sandbox.storage import check_claim_update, default_claim
 from k8sgpt_py.sandbox.store import ApiError, Store, clone, not_found, now_iso, short_hash
 from k8sgpt_py.sandbox.validation import apply_defaults, validate
 from k8sgpt_py.sandbox.workloads import record_killing
@@ -38,7 +43,22 @@ _RETURNS_DELETED_OBJECT = {
     "PersistentVolumeClaim",
     "ServiceAccount",
 }
-_NO_GENERATION = {"Pod", "Node", "Namespace", "Event", "Endpoints", "ConfigMap", "Secret"}
+_NO_GENERATION = {
+    "Pod",
+    "Node",
+    "Namespace",
+    "Event",
+    "Endpoints",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "StorageClass",
+    "PriorityClass",
+}
 
 
 @dataclass
@@ -55,6 +75,8 @@ class Request:
     body: Any = None
     content_type: str = "application/json"
     extra: Obj = field(default_factory=dict)
+    #: The caller named by ``Impersonate-User`` (authorized by RBAC instead of ``user``).
+    impersonated: rbac.Subject | None = None
 
     @property
     def is_dry_run(self) -> bool:
@@ -62,6 +84,12 @@ class Request:
         if self.query.get("dryRun") == "All":
             return True
         return isinstance(self.body, dict) and "All" in (self.body.get("dryRun") or [])
+
+
+def _agent_manager(user_agent: Any) -> str:
+    """The field manager the API server derives from kubectl's User-Agent (others: none)."""
+    text = str(user_agent or "")
+    return "kubectl" if text.startswith("kubectl") else ""
 
 
 def _bad_request(message: str) -> ApiError:
@@ -99,11 +127,31 @@ class Api:
         if self.state_file is not None and self.store.dirty:
             self.store.save(self.state_file)
 
+    def tick(self) -> None:
+        """Let time pass: reconcile when a rollout's progress deadline has expired."""
+        left = next_deadline(self.store)
+        if left is not None and left < 0:
+            self.commit()
+
     def authorize(self, req: Request) -> None:
         """Raise 403 unless the caller may do this."""
         verb = req.verb
         if req.subresource == "log" or (req.subresource == "scale" and verb == "get"):
             verb = "get"
+        if req.impersonated is not None:
+            attrs = {
+                "verb": verb,
+                "group": req.rtype.group,
+                "resource": req.rtype.plural,
+                "subresource": req.subresource,
+                "namespace": req.namespace or "",
+                "name": req.name or "",
+            }
+            if req.rtype.plural in {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}:
+                return
+            if not rbac.authorize(self.store, req.impersonated, attrs)[0]:
+                raise rbac.forbidden_for(req.impersonated, attrs, req.rtype.qualified)
+            return
         if not req.user.allows(verb, req.rtype.plural, req.subresource):
             raise forbidden(
                 req.user,
@@ -239,6 +287,17 @@ class Api:
         if "status" in req.rtype.subresources and req.rtype.kind != "Pod":
             obj.pop("status", None)
         apply_defaults(req.rtype, obj)
+        if req.rtype.kind == "PersistentVolumeClaim":
+            default_claim(self.store, obj)
+        if req.rtype.kind == "Pod":
+            refused = admit(self.store, obj)
+            if refused is not None:
+                raise ApiError(
+                    403,
+                    "Forbidden",
+                    f'pods "{meta.get("name")}" is forbidden: {refused}',
+                    {"name": meta.get("name"), "kind": "pods"},
+                )
         validate(req.rtype, obj)
         if self.store.get(
             req.rtype.key, meta.get("namespace", "") if req.rtype.namespaced else "", meta["name"]
@@ -251,6 +310,7 @@ class Api:
             )
         if req.rtype.kind not in _NO_GENERATION:
             meta["generation"] = 1
+        self._track(req, None, obj)
         for system_field in ("uid", "creationTimestamp", "deletionTimestamp", "selfLink"):
             meta.pop(system_field, None)
         if req.is_dry_run:
@@ -293,6 +353,10 @@ class Api:
         validate(rtype, new, old)
         if rtype.kind == "Pod":
             self._check_pod_update(old, new)
+        if rtype.kind == "PersistentVolumeClaim" and not req.subresource:
+            check_claim_update(self.store, old, new)
+        if not req.subresource:
+            self._track(req, old, new)
         if "generation" in old_meta and old.get("spec") != new.get("spec"):
             meta["generation"] = int(old_meta["generation"]) + 1
         if req.is_dry_run:
@@ -301,6 +365,11 @@ class Api:
         self.store.put(rtype.key, new)
         self.commit()
         return self._current(req)
+
+    def _track(self, req: Request, old: Obj | None, new: Obj) -> None:
+        manager = req.query.get("fieldManager") or _agent_manager(req.extra.get("user_agent"))
+        if manager and not req.extra.get("applying"):
+            track_update(old, new, manager, req.rtype.api_version)
 
     def _check_pod_update(self, old: Obj, new: Obj) -> None:
         old_spec, new_spec = (

@@ -11,14 +11,16 @@ from typing import Any
 from k8sgpt_py.sandbox import statuses, workloads
 from k8sgpt_py.sandbox.endpoints import sync_endpoints
 from k8sgpt_py.sandbox.kubelet import Kubelet
+from k8sgpt_py.sandbox.quota import sync_quotas
 from k8sgpt_py.sandbox.resources import BY_KEY
 from k8sgpt_py.sandbox.scheduler import pod_requests, schedule_pending
 from k8sgpt_py.sandbox.selectors import selector_object_matches
+from k8sgpt_py.sandbox.storage import sync_volumes
 from k8sgpt_py.sandbox.store import Store, clone
 from k8sgpt_py.sandbox.workloads import is_ready, save_if_changed
 
 Obj = dict[str, Any]
-MAX_PASSES = 12
+MAX_PASSES = 60
 
 
 class Controller:
@@ -42,6 +44,8 @@ class Controller:
             changed |= statuses.update_statuses(self.store)
             changed |= sync_endpoints(self.store)
             changed |= sync_hpas(self.store, self.kubelet)
+            changed |= sync_volumes(self.store)
+            changed |= sync_quotas(self.store)
             changed |= sync_pdbs(self.store)
             if not changed:
                 return

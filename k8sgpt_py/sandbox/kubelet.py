@@ -51,9 +51,8 @@ class Kubelet:
         """Whether ``image`` is in the registry (entries may use shell wildcards)."""
         if not self.registry:
             return True
-        candidates = {image, image.removeprefix("docker.io/")}
-        if ":" not in image.rsplit("/", 1)[-1] and "@" not in image:
-            candidates |= {f"{c}:latest" for c in candidates}
+        full = normalize_image(image)
+        candidates = {image, full, full.removeprefix("docker.io/")}
         return any(fnmatch.fnmatchcase(c, p) for c in candidates for p in self.registry)
 
     # ------------------------------------------------------------ outcomes
@@ -228,6 +227,20 @@ class Kubelet:
         return out
 
 
+def normalize_image(image: str) -> str:
+    """The fully qualified reference a container runtime reports for ``image``.
+
+    ``nginx`` -> ``docker.io/library/nginx:latest``; ``me/app:1`` -> ``docker.io/me/app:1``.
+    """
+    name, at, digest = image.partition("@")
+    first, slash, _ = name.partition("/")
+    if not slash or ("." not in first and ":" not in first and first != "localhost"):
+        name = f"docker.io/{name}" if slash else f"docker.io/library/{name}"
+    if not at and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    return f"{name}{at}{digest}"
+
+
 def _safe_bytes(value: Any) -> int:
     try:
         return memory_bytes(value)
@@ -295,7 +308,7 @@ def _pod_ref(pod: Obj) -> str:
 
 
 def _container_status(pod: Obj, container: Obj, outcome: Outcome, started: str) -> Obj:
-    image = str(container.get("image", ""))
+    image = normalize_image(str(container.get("image", "")))
     status: Obj = {
         "name": container["name"],
         "image": image,
@@ -308,7 +321,10 @@ def _container_status(pod: Obj, container: Obj, outcome: Outcome, started: str) 
     pod_ref = _pod_ref(pod)
     if outcome.kind != "pull":
         digest = hashlib.sha256(image.encode()).hexdigest()
-        status["imageID"] = f"{image.split(':')[0]}@sha256:{digest}"
+        repository = image.split("@")[0]
+        if ":" in repository.rsplit("/", 1)[-1]:
+            repository = repository.rsplit(":", 1)[0]
+        status["imageID"] = f"{repository}@sha256:{digest}"
         status["containerID"] = (
             "containerd://" + hashlib.sha256(f"{pod_ref}/{container['name']}".encode()).hexdigest()
         )
@@ -327,7 +343,7 @@ def _container_status(pod: Obj, container: Obj, outcome: Outcome, started: str) 
         status["state"] = {
             "waiting": {
                 "reason": "ImagePullBackOff",
-                "message": f'Back-off pulling image "{image}"',
+                "message": f'Back-off pulling image "{container.get("image", "")}"',
             }
         }
     else:

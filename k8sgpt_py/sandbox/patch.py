@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 Obj = dict[str, Any]
+APPLY_PATCH_TYPE = "application/apply-patch"
 
 
 class PatchError(ValueError):

@@ -68,9 +68,18 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _t("", "v1", "ConfigMap", "configmaps", True, ("cm",)),
     _t("", "v1", "Secret", "secrets", True),
     _t("", "v1", "Event", "events", True, ("ev",)),
-    _t("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", True, ("pvc",)),
+    _t(
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        True,
+        ("pvc",),
+        _RW,
+        ("status",),
+    ),
     _t("", "v1", "PersistentVolume", "persistentvolumes", False, ("pv",)),
-    _t("", "v1", "ServiceAccount", "serviceaccounts", True, ("sa",)),
+    _t("", "v1", "ServiceAccount", "serviceaccounts", True, ("sa",), _RW, ("token",)),
     _t("", "v1", "ResourceQuota", "resourcequotas", True, ("quota",)),
     _t("", "v1", "LimitRange", "limitranges", True, ("limits",)),
     _t("apps", "v1", "Deployment", "deployments", True, ("deploy",), _RW, ("scale", "status")),
@@ -79,12 +88,20 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _t("apps", "v1", "DaemonSet", "daemonsets", True, ("ds",), _RW, ("status",)),
     _t("apps", "v1", "ControllerRevision", "controllerrevisions", True),
     _t("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",)),
+    _t("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",)),
     _t("batch", "v1", "Job", "jobs", True, (), _RW, ("status",)),
     _t("batch", "v1", "CronJob", "cronjobs", True, ("cj",)),
     _t("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("pdb",)),
     _t("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
     _t("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ("netpol",)),
+    _t("networking.k8s.io", "v1", "IngressClass", "ingressclasses", False),
     _t("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True),
+    _t("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", False),
+    _t("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", False),
+    _t("rbac.authorization.k8s.io", "v1", "Role", "roles", True),
+    _t("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", True),
+    _t("storage.k8s.io", "v1", "StorageClass", "storageclasses", False, ("sc",)),
+    _t("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", False, ("pc",)),
     _t("coordination.k8s.io", "v1", "Lease", "leases", True, (), _RO),
     _t("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", True, (), _RO),
     _t("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", False, (), _RO),
@@ -94,6 +111,33 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         "SelfSubjectAccessReview",
         "selfsubjectaccessreviews",
         False,
+        (),
+        ("create",),
+    ),
+    _t(
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectRulesReview",
+        "selfsubjectrulesreviews",
+        False,
+        (),
+        ("create",),
+    ),
+    _t(
+        "authorization.k8s.io",
+        "v1",
+        "SubjectAccessReview",
+        "subjectaccessreviews",
+        False,
+        (),
+        ("create",),
+    ),
+    _t(
+        "authorization.k8s.io",
+        "v1",
+        "LocalSubjectAccessReview",
+        "localsubjectaccessreviews",
+        True,
         (),
         ("create",),
     ),
@@ -121,10 +165,25 @@ VIRTUAL_KEYS = frozenset(
         "metrics.k8s.io/nodes",
         "coordination.k8s.io/leases",
         "authorization.k8s.io/selfsubjectaccessreviews",
+        "authorization.k8s.io/selfsubjectrulesreviews",
+        "authorization.k8s.io/subjectaccessreviews",
+        "authorization.k8s.io/localsubjectaccessreviews",
+    }
+)
+#: Review types: created, answered and never stored.
+REVIEWS = frozenset(
+    {
+        "selfsubjectaccessreviews",
+        "selfsubjectrulesreviews",
+        "subjectaccessreviews",
+        "localsubjectaccessreviews",
     }
 )
 
-BY_KEY: dict[str, ResourceType] = {t.key: t for t in RESOURCE_TYPES}
+#: Storage type per key: the first (preferred) version of each resource.
+BY_KEY: dict[str, ResourceType] = {}
+for _type in RESOURCE_TYPES:
+    BY_KEY.setdefault(_type.key, _type)
 _BY_GVR: dict[tuple[str, str, str], ResourceType] = {
     (t.group, t.version, t.plural): t for t in RESOURCE_TYPES
 }
@@ -196,6 +255,10 @@ def _subresource_entry(t: ResourceType, sub: str) -> Obj:
         )
     elif sub == "log":
         entry.update(kind="Pod", verbs=["get"])
+    elif sub == "token":
+        entry.update(
+            group="authentication.k8s.io", version="v1", kind="TokenRequest", verbs=["create"]
+        )
     elif sub == "eviction":
         entry.update(group="policy", version="v1", kind="Eviction", verbs=["create"])
     else:
@@ -257,7 +320,7 @@ def openapi_v3_group(group: str, version: str) -> Obj | None:
     """
     paths: Obj = {}
     for t in RESOURCE_TYPES:
-        if t.group != group or t.version != version or "patch" not in t.verbs:
+        if t.group != group or t.version != version:
             continue
         prefix = f"/apis/{group}/{version}" if group else "/api/v1"
         scope = "/namespaces/{namespace}" if t.namespaced else ""
@@ -272,7 +335,11 @@ def openapi_v3_group(group: str, version: str) -> Obj | None:
             },
             "responses": {"200": {"description": "OK"}},
         }
-        paths[f"{prefix}{scope}/{t.plural}/{{name}}"] = {"patch": patch}
+        if "patch" in t.verbs:
+            paths[f"{prefix}{scope}/{t.plural}/{{name}}"] = {"patch": patch}
+        elif "create" in t.verbs:
+            # kubectl looks for fieldValidation on a PATCH of the kind before any create
+            paths[f"{prefix}{scope}/{t.plural}"] = {"post": patch, "patch": patch}
     if not paths:
         return None
     title = f"Kubernetes {group or 'core'}/{version} (kai sandbox)"

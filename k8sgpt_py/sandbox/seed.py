@@ -7,9 +7,12 @@ from typing import Any
 
 import yaml
 
+from k8sgpt_py.sandbox import rbac
 from k8sgpt_py.sandbox.api import Api, Request
 from k8sgpt_py.sandbox.auth import ADMIN
 from k8sgpt_py.sandbox.resources import by_kind
+from k8sgpt_py.sandbox.statuses import backdate_rollouts
+from k8sgpt_py.sandbox.storage import CLASSES, default_storage_class
 
 Obj = dict[str, Any]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,6 +67,8 @@ def seed(api: Api, seed_dir: Path) -> None:
     """Create every manifest; a repeated object is applied as an update (rollout history)."""
     api.deferred = True
     try:
+        for key, obj in [*rbac.bootstrap_objects(), (CLASSES, default_storage_class())]:
+            api.store.put(key, obj)
         for doc in read_manifests(seed_dir):
             rtype = by_kind(str(doc.get("apiVersion")), str(doc["kind"]))
             if rtype is None:
@@ -81,4 +86,7 @@ def seed(api: Api, seed_dir: Path) -> None:
                 api.create(req)
     finally:
         api.deferred = False
+    api.controller.reconcile()
+    # the demo cluster has been up for a while: its stuck rollouts are past their deadline
+    backdate_rollouts(api.store)
     api.controller.reconcile()

@@ -9,13 +9,16 @@ from typing import Any
 from aiohttp import web
 
 from k8sgpt_py import __version__
-from k8sgpt_py.sandbox import subresources
+from k8sgpt_py.sandbox import conversion, rbac, reviews, subresources, tokens
 from k8sgpt_py.sandbox.api import Api, Request
-from k8sgpt_py.sandbox.auth import Tokens, authenticate
+from k8sgpt_py.sandbox.apply_request import server_side_apply
+from k8sgpt_py.sandbox.auth import ADMIN, Tokens, User, authenticate
 from k8sgpt_py.sandbox.faults import FaultSet, fault_from_json, reason_for
+from k8sgpt_py.sandbox.patch import APPLY_PATCH_TYPE
 from k8sgpt_py.sandbox.protobuf import PROTOBUF_TYPE
 from k8sgpt_py.sandbox.protobuf import decode as decode_protobuf
 from k8sgpt_py.sandbox.resources import (
+    REVIEWS,
     VIRTUAL_KEYS,
     ResourceType,
     api_group,
@@ -43,6 +46,7 @@ class Watchers:
 
 WATCHERS_KEY = web.AppKey("watchers", Watchers)
 DEFAULT_WATCH_SECONDS = 1800.0
+TICK_SECONDS = 0.5
 
 VERSION_INFO = {
     "major": "1",
@@ -166,7 +170,18 @@ def _convert(
             "metadata": meta,
             "items": [partial(o) for o in items],
         }
-    return body
+    return _external(req, body)
+
+
+def _external(req: Request, body: Obj) -> Obj:
+    """``body`` (or a list of them) in the version the client asked for."""
+    served = req.extra.get("external")
+    if served is None:
+        return body
+    if isinstance(body.get("items"), list):
+        items = [conversion.to_external(served, o) for o in body["items"]]
+        return {**body, "apiVersion": served.api_version, "items": items}
+    return conversion.to_external(served, body)
 
 
 async def _read_body(request: web.Request) -> Any:
@@ -194,7 +209,15 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
     rtype, verb = req.rtype, req.verb
     if verb == "watch":
         return await _watch(request, api, req)
-    if rtype.key in VIRTUAL_KEYS and rtype.plural != "selfsubjectaccessreviews":
+    if rtype.plural in REVIEWS:
+        if verb != "create":
+            raise ApiError(
+                405,
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource",
+            )
+        return _json(reviews.review(api, req), 201)
+    if rtype.key in VIRTUAL_KEYS:
         if verb == "get":
             return _json(_convert(request, req, subresources.computed_get(api, req), None, {}))
         if verb != "list":
@@ -203,12 +226,12 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
                 "MethodNotAllowed",
                 "the server does not allow this method on the requested resource",
             )
-    if rtype.plural == "selfsubjectaccessreviews":
-        return _json(subresources.access_review(req), 201)
     if req.subresource == "log":
         return web.Response(text=subresources.logs(api, req), content_type="text/plain")
     if req.subresource == "scale":
         return _json(subresources.scale(api, req))
+    if req.subresource == "token":
+        return _json(tokens.token_request(api, req), 201)
     if req.subresource == "eviction":
         return _json(subresources.evict(api, req), 201)
     if verb == "get":
@@ -223,15 +246,18 @@ async def _handle_resource(request: web.Request, api: Api, req: Request) -> web.
         }
         return _json(_convert(request, req, body, items, meta))
     if verb == "create":
-        return _json(api.create(req), 201)
+        return _json(_external(req, api.create(req)), 201)
     if verb == "update":
-        return _json(api.replace(req))
+        return _json(_external(req, api.replace(req)))
+    if verb == "patch" and req.content_type.startswith(APPLY_PATCH_TYPE):
+        obj, created = server_side_apply(api, req)
+        return _json(_external(req, obj), 201 if created else 200)
     if verb == "patch":
-        return _json(api.patch(req))
+        return _json(_external(req, api.patch(req)))
     if verb == "delete":
-        return _json(api.delete(req))
+        return _json(_external(req, api.delete(req)))
     if verb == "deletecollection":
-        return _json(api.delete_collection(req))
+        return _json(_external(req, api.delete_collection(req)))
     raise ApiError(
         405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
     )
@@ -242,6 +268,8 @@ def _watch_line(event_type: str, obj: Obj, req: Request, table: bool) -> bytes:
         obj = to_table(
             req.rtype, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         )
+    else:
+        obj = _external(req, obj)
     return json.dumps({"type": event_type, "object": obj}, separators=(",", ":")).encode() + b"\n"
 
 
@@ -377,7 +405,9 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
         return _json(VERSION_INFO)
     if parts and parts[0] in {"healthz", "readyz", "livez"}:
         return web.Response(text="ok")
-    user = authenticate(request.headers.get("Authorization"), request.app[TOKENS_KEY])
+    header = request.headers.get("Authorization")
+    holder = tokens.holder(api.store, header)
+    user = ADMIN if holder else authenticate(header, request.app[TOKENS_KEY])
     if request.method == "GET":
         doc = _discovery(parts)
         if doc is not None:
@@ -394,23 +424,72 @@ async def _dispatch(request: web.Request, api: Api) -> web.StreamResponse:
     content_type = request.headers.get("Content-Type", "application/json")
     if content_type.startswith(PROTOBUF_TYPE):
         content_type = "application/json"
+    external = None
+    if conversion.needs_conversion(rtype) and not sub:
+        external, rtype = rtype, conversion.storage_type(rtype)
+        verb, body, content_type = conversion.convert_write(
+            api.store, external, namespace, name, verb, body, content_type
+        )
     req = Request(verb, rtype, namespace, name, sub, query, user, body, content_type)
+    if external is not None:
+        req.extra["external"] = external
+    req.extra["user_agent"] = request.headers.get("User-Agent", "")
+    req.impersonated = holder or _impersonation(request, user)
     api.authorize(req)
     return await _handle_resource(request, api, req)
 
 
-def build_app(api: Api, faults: FaultSet, tokens: Tokens) -> web.Application:
-    """The aiohttp application serving ``api`` to the holders of ``tokens``."""
+def _impersonation(request: web.Request, user: User) -> rbac.Subject | None:
+    """The subject of ``Impersonate-User``/``-Group`` headers; 403 unless ``user`` may."""
+    name = request.headers.get("Impersonate-User")
+    groups = request.headers.getall("Impersonate-Group", [])
+    if not name and not groups:
+        return None
+    if user.is_read_only:
+        kind, target = ("users", name) if name else ("groups", groups[0])
+        raise ApiError(
+            403,
+            "Forbidden",
+            f'{kind} "{target}" is forbidden: User "{user.name}" cannot impersonate resource '
+            f'"{kind}" in API group "" at the cluster scope',
+            {"name": target, "kind": kind},
+        )
+    return rbac.subject_for(name or user.name, list(groups))
+
+
+async def _tick(api: Api) -> None:
+    """The controllers' timer: expire rollout deadlines as time passes."""
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        try:
+            api.tick()
+        except Exception:  # a failed pass must not stop the clock; the next request retries
+            continue
+
+
+def build_app(api: Api, faults: FaultSet, bearers: Tokens) -> web.Application:
+    """The aiohttp application serving ``api`` to the holders of ``bearers``."""
     app = web.Application(client_max_size=16 * 2**20)
     app[API_KEY] = api
     app[FAULTS_KEY] = faults
-    app[TOKENS_KEY] = tokens
+    app[TOKENS_KEY] = bearers
     app[WATCHERS_KEY] = Watchers()
 
     async def _close_watches(app: web.Application) -> None:
         for queue in list(app[WATCHERS_KEY].queues):
             queue.put_nowait(None)
 
+    ticker: list[asyncio.Task[None]] = []
+
+    async def _start_clock(app: web.Application) -> None:
+        ticker.append(asyncio.get_running_loop().create_task(_tick(api)))
+
+    async def _stop_clock(app: web.Application) -> None:
+        for task in ticker:
+            task.cancel()
+
+    app.on_startup.append(_start_clock)
     app.on_shutdown.append(_close_watches)
+    app.on_shutdown.append(_stop_clock)
     app.router.add_route("*", "/{tail:.*}", handle)
     return app

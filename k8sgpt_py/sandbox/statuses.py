@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from k8sgpt_py.sandbox.rollout import surge_and_unavailable
 from k8sgpt_py.sandbox.scheduler import is_terminated
-from k8sgpt_py.sandbox.store import Store, clone, now_iso
+from k8sgpt_py.sandbox.store import Store, clone, format_time, now_iso, parse_time
 from k8sgpt_py.sandbox.workloads import (
     DAEMONSETS,
     DEPLOYMENTS,
@@ -22,15 +24,16 @@ from k8sgpt_py.sandbox.workloads import (
 Obj = dict[str, Any]
 
 
-def _keep_times(new: list[Obj], old: list[Obj] | None) -> list[Obj]:
+def _keep_times(new: list[Obj], old: list[Obj] | None, stamp: str | None = None) -> list[Obj]:
     previous = {c["type"]: c for c in old or []}
-    stamp = now_iso()
+    stamp = stamp or now_iso()
     for cond in new:
         before = previous.get(cond["type"])
         same = before is not None and all(
             before.get(k) == cond.get(k) for k in ("status", "reason", "message")
         )
-        cond["lastUpdateTime"] = before["lastUpdateTime"] if same and before else stamp
+        if "lastUpdateTime" not in cond:
+            cond["lastUpdateTime"] = before["lastUpdateTime"] if same and before else stamp
         cond["lastTransitionTime"] = (
             before["lastTransitionTime"]
             if before is not None and before.get("status") == cond["status"]
@@ -97,13 +100,19 @@ def _deployment_status(store: Store, deployment: Obj) -> Obj:
     if ready:
         status["readyReplicas"] = ready
         status["availableReplicas"] = ready
-    if len(pods) - ready:
-        status["unavailableReplicas"] = len(pods) - ready
-    max_unavailable = desired // 4
+    if max(desired, len(pods)) - ready > 0:
+        status["unavailableReplicas"] = max(desired, len(pods)) - ready
+    strategy = (deployment["spec"].get("strategy") or {}).get("type")
+    max_unavailable = 0 if strategy == "Recreate" else surge_and_unavailable(deployment)[1]
     rs_name = current["metadata"]["name"] if current else deployment["metadata"]["name"]
     available = ready >= desired - max_unavailable
-    complete = len(new_pods) == desired and ready == desired and len(pods) == desired
-    stuck = any(_is_failing(p) for p in new_pods)
+    complete = (
+        len(new_pods) == desired
+        and ready == desired
+        and len(pods) == desired
+        and sum(1 for p in new_pods if is_ready(p)) == desired
+    )
+    old = deployment.get("status") or {}
     conditions = [
         {
             "type": "Available",
@@ -113,22 +122,39 @@ def _deployment_status(store: Store, deployment: Obj) -> Obj:
             if available
             else "Deployment does not have minimum availability.",
         },
-        _progressing(rs_name, complete, stuck),
+        _progressing(store, deployment, rs_name, complete, status, old),
     ]
+    status["conditions"] = _keep_times(
+        conditions, old.get("conditions"), format_time(store.clock())
+    )
+    return status
+
+
+def _condition(conditions: Any, kind: str) -> Obj | None:
+    return next((c for c in conditions or [] if c.get("type") == kind), None)
+
+
+def _progressed(status: Obj, old: Obj) -> bool:
+    """Whether the rollout moved since the last status (util.DeploymentProgressing)."""
+    return bool(
+        status.get("updatedReplicas", 0) > old.get("updatedReplicas", 0)
+        or status.get("replicas", 0) < old.get("replicas", 0)
+        or status.get("readyReplicas", 0) > old.get("readyReplicas", 0)
+        or status.get("availableReplicas", 0) > old.get("availableReplicas", 0)
+    )
+
+
+def _progressing(
+    store: Store, deployment: Obj, rs_name: str, complete: bool, status: Obj, old: Obj
+) -> Obj:
+    """Progressing: progress renews it; ``progressDeadlineSeconds`` without any fails it."""
     if deployment["spec"].get("paused"):
-        conditions[1] = {
+        return {
             "type": "Progressing",
             "status": "Unknown",
             "reason": "DeploymentPaused",
             "message": "Deployment is paused",
         }
-    status["conditions"] = _keep_times(
-        conditions, (deployment.get("status") or {}).get("conditions")
-    )
-    return status
-
-
-def _progressing(rs_name: str, complete: bool, stuck: bool) -> Obj:
     if complete:
         return {
             "type": "Progressing",
@@ -136,31 +162,67 @@ def _progressing(rs_name: str, complete: bool, stuck: bool) -> Obj:
             "reason": "NewReplicaSetAvailable",
             "message": f'ReplicaSet "{rs_name}" has successfully progressed.',
         }
-    if stuck:
+    before = _condition(old.get("conditions"), "Progressing")
+    now = store.clock()
+    updated: Obj = {
+        "type": "Progressing",
+        "status": "True",
+        "reason": "ReplicaSetUpdated",
+        "message": f'ReplicaSet "{rs_name}" is progressing.',
+        "lastUpdateTime": format_time(now),
+    }
+    same_rollout = before is not None and f'"{rs_name}"' in str(before.get("message"))
+    if not same_rollout or before is None or before.get("reason") != "ReplicaSetUpdated":
+        if (
+            same_rollout
+            and before is not None
+            and before.get("reason") == "ProgressDeadlineExceeded"
+        ):
+            return {k: v for k, v in before.items() if k != "lastTransitionTime"}
+        return updated
+    if _progressed(status, old):
+        return updated
+    deadline = deployment["spec"].get("progressDeadlineSeconds")
+    last = parse_time(str(before.get("lastUpdateTime") or format_time(now)))
+    if deadline is not None and (now - last).total_seconds() > int(deadline):
         return {
             "type": "Progressing",
             "status": "False",
             "reason": "ProgressDeadlineExceeded",
             "message": f'ReplicaSet "{rs_name}" has timed out progressing.',
+            "lastUpdateTime": format_time(now),
         }
-    return {
-        "type": "Progressing",
-        "status": "True",
-        "reason": "ReplicaSetUpdated",
-        "message": f'ReplicaSet "{rs_name}" is progressing.',
-    }
+    return {k: v for k, v in before.items() if k != "lastTransitionTime"}
 
 
-def _is_failing(pod: Obj) -> bool:
-    status = pod.get("status") or {}
-    for cond in status.get("conditions") or []:
-        if cond.get("type") == "PodScheduled" and cond.get("reason") == "Unschedulable":
-            return True
-    return any(
-        ((c.get("state") or {}).get("waiting") or {}).get("reason")
-        in {"CrashLoopBackOff", "ImagePullBackOff"}
-        for c in status.get("containerStatuses") or []
-    )
+def next_deadline(store: Store) -> float | None:
+    """Seconds until the earliest rollout deadline expires (None: no rollout is waiting)."""
+    soonest: float | None = None
+    now = store.clock()
+    for deployment in store.list(DEPLOYMENTS):
+        cond = _condition((deployment.get("status") or {}).get("conditions"), "Progressing")
+        deadline = deployment["spec"].get("progressDeadlineSeconds")
+        if cond is None or cond.get("reason") != "ReplicaSetUpdated" or deadline is None:
+            continue
+        last = parse_time(str(cond.get("lastUpdateTime")))
+        left = int(deadline) - (now - last).total_seconds()
+        soonest = left if soonest is None else min(soonest, left)
+    return soonest
+
+
+def backdate_rollouts(store: Store) -> None:
+    """Make every rollout still in progress look as old as its deadline (the demo's history)."""
+    for deployment in store.list(DEPLOYMENTS):
+        conditions = (deployment.get("status") or {}).get("conditions")
+        cond = _condition(conditions, "Progressing")
+        deadline = deployment["spec"].get("progressDeadlineSeconds")
+        if cond is None or cond.get("reason") != "ReplicaSetUpdated" or deadline is None:
+            continue
+        deployment = clone(deployment)
+        cond = _condition(deployment["status"]["conditions"], "Progressing") or {}
+        then = parse_time(str(cond["lastUpdateTime"])) - timedelta(seconds=int(deadline) + 1)
+        cond["lastUpdateTime"] = format_time(then)
+        store.put(DEPLOYMENTS, deployment)
 
 
 def _statefulset_status(store: Store, sts: Obj) -> Obj:

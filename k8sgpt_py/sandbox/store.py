@@ -12,6 +12,7 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,16 @@ def clone(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
+def format_time(moment: datetime) -> str:
+    """RFC 3339 form of ``moment`` (UTC, whole seconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """The moment an RFC 3339 timestamp names."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def now_iso() -> str:
     """Current UTC time in the RFC 3339 form the API uses."""
     return clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -90,6 +101,8 @@ class Store:
         self._sorted: dict[str, list[tuple[str, str]]] = {}
         #: Derived lookup tables owned by other modules (rebuilt on demand, never persisted).
         self.indexes: dict[str, Any] = {}
+        #: The controllers' clock (deadlines); tests replace it to make time pass.
+        self.clock: Callable[[], datetime] = clock.running()
 
     # ------------------------------------------------------------ reading
 

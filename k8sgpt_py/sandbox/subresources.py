@@ -59,7 +59,9 @@ def scale(api: Api, req: Request) -> Obj:
     new = clone(current)
     new["metadata"]["resourceVersion"] = rv or current["metadata"]["resourceVersion"]
     new["spec"]["replicas"] = replicas if replicas is not None else 0
-    inner = Request("update", req.rtype, req.namespace, req.name, "", req.query, req.user, new)
+    inner = Request(
+        "update", req.rtype, req.namespace, req.name, "", req.query, req.user, new, extra=req.extra
+    )
     return scale_of(api._finish_update(inner, current, new))
 
 
@@ -109,32 +111,6 @@ def evict(api: Api, req: Request) -> Obj:
         api.store.delete("/pods", req.namespace or "", req.name or "")
         api.commit()
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
-
-
-def access_review(req: Request) -> Obj:
-    """Answer a SelfSubjectAccessReview from the caller's RBAC."""
-    body = req.body if isinstance(req.body, dict) else {}
-    spec = body.get("spec") or {}
-    attrs = spec.get("resourceAttributes")
-    if attrs:
-        allowed = req.user.allows(
-            attrs.get("verb", ""), attrs.get("resource", ""), attrs.get("subresource", "")
-        )
-    else:
-        allowed = True
-    status: Obj = {"allowed": allowed}
-    if allowed:
-        status["reason"] = (
-            'RBAC: allowed by ClusterRoleBinding "kai-sandbox" of ClusterRole '
-            f'"{"view" if req.user.is_read_only else "cluster-admin"}" to User "{req.user.name}"'
-        )
-    return {
-        "kind": "SelfSubjectAccessReview",
-        "apiVersion": "authorization.k8s.io/v1",
-        "metadata": {"creationTimestamp": None},
-        "spec": spec,
-        "status": status,
-    }
 
 
 def _format_usage(cpu: int, mem: int) -> Obj:

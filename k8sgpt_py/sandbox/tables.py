@@ -8,6 +8,7 @@ from typing import Any
 
 from k8sgpt_py import clock
 from k8sgpt_py.sandbox.resources import ResourceType
+from k8sgpt_py.sandbox.tables_extra import EXTRA_COLUMNS
 
 Obj = dict[str, Any]
 Row = list[Any]
@@ -434,6 +435,12 @@ def to_table(
     columns, row_of = _COLUMNS.get(
         rtype.kind, ([("Name", "string", 0), ("Age", "string", 0)], None)
     )
+    if rtype.kind in EXTRA_COLUMNS:
+        columns, extra_row = EXTRA_COLUMNS[rtype.kind]
+
+        def row_of(obj: Obj) -> Row:
+            return extra_row(obj, _age(obj))
+
     defs = [
         {
             "name": name,

@@ -108,13 +108,31 @@ def apply_defaults(rtype: ResourceType, obj: Obj) -> None:
         if kind == "Deployment":
             spec.setdefault("revisionHistoryLimit", 10)
             spec.setdefault("progressDeadlineSeconds", 600)
-            spec.setdefault(
-                "strategy",
-                {
-                    "type": "RollingUpdate",
-                    "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"},
-                },
-            )
+            strategy = spec.setdefault("strategy", {})
+            if isinstance(strategy, dict):
+                strategy["type"] = strategy.get("type") or "RollingUpdate"
+                if strategy["type"] == "RollingUpdate":
+                    rolling = strategy.setdefault("rollingUpdate", {})
+                    rolling.setdefault("maxSurge", "25%")
+                    rolling.setdefault("maxUnavailable", "25%")
+        if kind == "Job":
+            _default_job(spec)
+    elif kind == "CronJob" and spec is not None:
+        spec.setdefault("concurrencyPolicy", "Allow")
+        spec.setdefault("suspend", False)
+        spec.setdefault("successfulJobsHistoryLimit", 3)
+        spec.setdefault("failedJobsHistoryLimit", 1)
+        job_spec = (spec.get("jobTemplate") or {}).get("spec")
+        if isinstance(job_spec, dict):
+            _default_job(job_spec)
+            template_spec = (job_spec.get("template") or {}).get("spec")
+            if isinstance(template_spec, dict):
+                default_pod_spec(template_spec)
+    elif kind == "HorizontalPodAutoscaler" and spec is not None:
+        spec.setdefault("minReplicas", 1)
+        if not spec.get("metrics"):
+            target = {"type": "Utilization", "averageUtilization": 80}
+            spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": target}}]
     elif kind == "Service" and spec is not None:
         _default_service(obj, spec)
     elif kind == "Namespace":
@@ -130,6 +148,15 @@ def apply_defaults(rtype: ResourceType, obj: Obj) -> None:
             obj.setdefault("data", {})[key] = base64.b64encode(str(value).encode()).decode()
     elif kind == "Node":
         _default_node(obj)
+
+
+def _default_job(spec: Obj) -> None:
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("completions", 1)
+    spec.setdefault("backoffLimit", 6)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
 
 
 def _default_node(node: Obj) -> None:

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from k8sgpt_py.sandbox.events import record_event
+from k8sgpt_py.sandbox.quota import admit
+from k8sgpt_py.sandbox.rollout import next_sizes
 from k8sgpt_py.sandbox.scheduler import is_terminated, matches_node_selection, untolerated_taint
 from k8sgpt_py.sandbox.store import Store, clone, short_hash
 
@@ -111,7 +113,7 @@ def is_ready(pod: Obj) -> bool:
 
 def _create_pod(
     store: Store, owner: Obj, kind: str, name: str, template: Obj, extra: Obj | None = None
-) -> Obj:
+) -> Obj | None:
     tmeta = template.get("metadata") or {}
     meta: Obj = {
         "name": name,
@@ -132,6 +134,19 @@ def _create_pod(
         "spec": spec,
         "status": {"phase": "Pending"},
     }
+    refused = admit(store, pod)
+    if refused is not None:
+        record_event(
+            store,
+            owner,
+            _key(kind),
+            reason="FailedCreate",
+            message=f'Error creating: pods "{meta.get("generateName") or name}" is forbidden: '
+            f"{refused}",
+            event_type="Warning",
+            component=f"{kind.lower()}-controller",
+        )
+        return None
     store.put(PODS, pod)
     record_event(
         store,
@@ -268,12 +283,21 @@ def _sync_deployment(store: Store, deployment: Obj) -> bool:
         current["metadata"]["annotations"][REVISION] = str(max_revision + 1)
         store.put(REPLICASETS, current)
         changed = True
-    changed |= _scale_rs(store, deployment, current, int(spec.get("replicas", 1)))
     old_sets = [rs for rs in sets if rs["metadata"]["name"] != current["metadata"]["name"]]
-    for rs in old_sets:
-        changed |= _scale_rs(store, deployment, rs, 0)
+    if spec.get("paused"):
+        sizes = {current["metadata"]["name"]: int(spec.get("replicas", 1))}
+    else:
+        sizes = next_sizes(deployment, current, old_sets)
+    for rs in [current, *old_sets]:
+        if rs["metadata"]["name"] in sizes:
+            changed |= _scale_rs(store, deployment, rs, sizes[rs["metadata"]["name"]])
     limit = int(spec.get("revisionHistoryLimit", 10))
-    for rs in sorted(old_sets, key=revision_of, reverse=True)[limit:]:
+    idle = [
+        rs
+        for rs in old_sets
+        if not rs["spec"].get("replicas") and rs["metadata"]["name"] not in sizes
+    ]
+    for rs in sorted(idle, key=revision_of, reverse=True)[limit:]:
         store.delete(REPLICASETS, rs["metadata"]["namespace"], rs["metadata"]["name"])
         changed = True
     revision = current["metadata"]["annotations"][REVISION]
@@ -296,9 +320,9 @@ def sync_replicasets(store: Store) -> bool:
         desired = int(rs["spec"].get("replicas") or 0)
         name = rs["metadata"]["name"]
         for _ in range(desired - len(pods)):
-            _create_pod(
-                store, rs, "ReplicaSet", f"{name}-{pod_suffix(name, store)}", rs["spec"]["template"]
-            )
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, rs, "ReplicaSet", pod_name, rs["spec"]["template"]) is None:
+                break
             changed = True
         if len(pods) > desired:
             victims = sorted(pods, key=lambda p: (is_ready(p), p["metadata"]["creationTimestamp"]))
@@ -339,7 +363,8 @@ def sync_statefulsets(store: Store) -> bool:
                 }
             )
             extra = {"hostname": pod_name, "subdomain": sts["spec"].get("serviceName", name)}
-            _create_pod(store, sts, "StatefulSet", pod_name, template, extra)
+            if _create_pod(store, sts, "StatefulSet", pod_name, template, extra) is None:
+                break
             changed = True
     return changed
 
@@ -377,14 +402,9 @@ def sync_daemonsets(store: Store) -> bool:
                 have.add(node)
         name = ds["metadata"]["name"]
         for node in sorted(wanted - have):
-            _create_pod(
-                store,
-                ds,
-                "DaemonSet",
-                f"{name}-{pod_suffix(name, store)}",
-                template,
-                {"nodeName": node},
-            )
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, ds, "DaemonSet", pod_name, template, {"nodeName": node}) is None:
+                break
             changed = True
     return changed
 
@@ -409,6 +429,8 @@ def sync_jobs(store: Store) -> bool:
             changed = True
         pods = owned(store, PODS, job)
         for _ in range(int(spec.get("completions", 1)) - len(pods)):
-            _create_pod(store, job, "Job", f"{name}-{pod_suffix(name, store)}", spec["template"])
+            pod_name = f"{name}-{pod_suffix(name, store)}"
+            if _create_pod(store, job, "Job", pod_name, spec["template"]) is None:
+                break
             changed = True
     return changed
