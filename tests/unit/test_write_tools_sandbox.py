@@ -105,7 +105,7 @@ spec:
         ("apiVersion: v1\nkind: Gadget\nmetadata: {name: g1}\n", "serves no kind 'Gadget' in v1"),
         (
             "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n",
-            "use apiVersion: autoscaling/v2",
+            "rewrite the manifest with apiVersion: autoscaling/v2",
         ),
         ("apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", "lacks metadata.name"),
         ("kind: [unclosed", "not valid YAML"),
