@@ -158,10 +158,14 @@ class Clause:
             w.used = True
 
     def _refs(self) -> None:
+        imagey = any(w.low in ("image", "tag", "version", "upgrade", "deploy") for w in self.words)
         for w in self.words:
             match = _REF.match(w.low)
-            if not w.used and match and match.group(1).split(".")[0] in _KIND_ALIASES:
-                self.refs.append((match.group(1), w.low))
+            if w.used or not match:
+                continue
+            known = match.group(1).split(".")[0] in _KIND_ALIASES
+            if known or (match.group(1).isalpha() and not imagey):
+                self.refs.append((match.group(1), w.low))  # unknown kinds: the tool says so
                 w.used = True
 
     def _cues(self) -> None:
@@ -374,6 +378,9 @@ class Clause:
             return self.words[content[0]].low
         if not content and self.antecedent and self.has_word("it", "them", "its", "that", "this"):
             return self.antecedent
+        vague = [w.low for w in self.words if not w.used and w.low in _NAME_PARTS]
+        if not content and len(vague) == 1:
+            return vague[0]  # "scale service to 3": let resolution say it is ambiguous
         return None
 
     def _resolve(self, content: list[int], kinds: tuple[str, ...]) -> str | None:
@@ -409,6 +416,7 @@ class Clause:
         return chosen
 
 
+_NAME_PARTS = {"service", "app", "api", "server", "web", "db", "database", "backend"}
 _KIND_ALIASES = {
     "deploy": "deployment",
     "deployment": "deployment",
