@@ -7,6 +7,7 @@ against the cluster's real names with :func:`k8sgpt_py.cluster.resolve.name_scor
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,13 @@ from k8sgpt_py.planner.slots import (
 NAME_SCORE_MIN = 0.7  # the guardrail's own bar for "the request mentions it"
 _NAMEISH = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _REF = re.compile(r"^([a-z.]+)/([a-z0-9][a-z0-9.\-]*)$")
-_RESOURCE_WORDS = {"cpu": "cpu", "cpus": "cpu", "memory": "memory", "mem": "memory", "ram": "memory"}
+_RESOURCE_WORDS = {
+    "cpu": "cpu",
+    "cpus": "cpu",
+    "memory": "memory",
+    "mem": "memory",
+    "ram": "memory",
+}
 _SECTIONS = {
     "request": "request",
     "requests": "request",
@@ -230,7 +237,12 @@ class Clause:
             explicit = low in ("namespace", "ns") or j > i + 1
             if known is None and low not in ("in", "namespace", "ns") and not explicit:
                 continue
-            if known is None and j + 1 < len(words) and words[j + 1].low not in ("namespace", "ns", "to", "and") and not explicit:
+            if (
+                known is None
+                and j + 1 < len(words)
+                and words[j + 1].low not in ("namespace", "ns", "to", "and")
+                and not explicit
+            ):
                 continue
             if not _is_namespace(cand, known, explicit=explicit):
                 continue
@@ -273,10 +285,8 @@ class Clause:
                 i += size
                 continue
             i += 1
-        lows = [w.low for w in words]
-        if ("in", "half") in zip(lows, lows[1:], strict=False) or ("by", "half") in zip(
-            lows, lows[1:], strict=False
-        ):
+        pairs = set(itertools.pairwise(w.low for w in words))
+        if ("in", "half") in pairs or ("by", "half") in pairs:
             self.slots.factor = -50.0
 
     def _number(self, value: float, i: int, size: int, *, is_percent: bool) -> None:
@@ -286,11 +296,10 @@ class Clause:
         if is_percent and after in ("percent", "%", "pct"):
             words[i + size].used = True
             after = words[i + size + 1].low if i + size + 1 < len(words) else ""
-        if before in ("from", "of") and not is_percent and after not in REPLICA_NOUNS:
-            if before == "from":
-                for w in words[i : i + size]:
-                    w.used = True
-                return
+        if before == "from" and not is_percent and after not in REPLICA_NOUNS:
+            for w in words[i : i + size]:
+                w.used = True  # "from 2 to 4": the current count, not the wanted one
+            return
         self.slots.numbers.append(Number(value, i, before, after, is_percent))
         for w in words[i : i + size]:
             w.used = True
@@ -340,7 +349,7 @@ class Clause:
         return not self._participle_is_requested()
 
     def _participle_is_requested(self) -> bool:
-        """"checkout should be restarted" asks; "I restarted checkout" reports."""
+        """A participle asks ("checkout should be restarted"), or reports ("I restarted it")."""
         if not self.cues:
             return True
         _, at = self.cues[0]
@@ -409,8 +418,9 @@ class Clause:
         for other_score, _, other_start, name in matches[1:]:
             if other_start not in covered and name != chosen and other_score >= 0.85:
                 return ""  # "restart checkout because cart is slow": two objects, no guessing
-        unexplained = [i for i in content if i not in covered and not any(
-            m[2] == i for m in matches)]
+        unexplained = [
+            i for i in content if i not in covered and not any(m[2] == i for m in matches)
+        ]
         if len(unexplained) > 1:
             return ""  # "scale checkout to 5 and bake a cake": words nobody understood
         return chosen
@@ -483,4 +493,4 @@ def _is_namespace(word: str, known: set[str] | None, *, explicit: bool) -> bool:
         return False
     if known is not None:
         return word in known
-    return explicit or bool(_NAMEISH.match(word)) and not word[0].isdigit()
+    return explicit or (bool(_NAMEISH.match(word)) and not word[0].isdigit())

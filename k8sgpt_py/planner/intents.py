@@ -26,7 +26,7 @@ class Intent:
 
     name: str
     tool: str
-    cues: frozenset[str]
+    cues: tuple[str, ...]  # the first is the intent's own verb family
     build: Callable[[Clause], Args | None]
     examples: tuple[str, ...]
     is_write: bool = True
@@ -45,7 +45,7 @@ def _named(c: Clause, kinds: tuple[str, ...], ref_kinds: tuple[str, ...] = ()) -
 
 # -- scale -------------------------------------------------------------------------------------
 
-_SCALE_CUES = frozenset({"scale", "up", "down", "add", "remove", "give", "need", "set", "factor"})
+_SCALE_CUES = ("scale", "up", "down", "factor", "add", "remove", "give", "need", "set")
 
 
 def _role(n: Number) -> str:
@@ -182,11 +182,9 @@ def _resource_values(c: Clause) -> Args:
         resource = next(iter(named))
     if len(sections) > 1:
         return {}
-    section = next(iter(sections), None)
-    if section is None:
-        if not c.has("give", "limit", "up"):
-            return {}
-        section = "limit"
+    if not sections and not c.has("give", "limit", "up"):
+        return {}
+    section = next(iter(sections), "limit")
     return {f"{resource}_{section}": qty}
 
 
@@ -260,7 +258,12 @@ def _delete_other(c: Clause) -> Args | None:
     if c.refs:
         alias, text = c.refs[0]
         return _where(c, {"name": text.split("/", 1)[1], "kind": alias})
-    if c.has("delete", "remove") and c.has_word("namespace", "ns") and c.slots.namespace and not c.content():
+    if (
+        c.has("delete", "remove")
+        and c.has_word("namespace", "ns")
+        and c.slots.namespace
+        and not c.content()
+    ):
         return {"name": c.slots.namespace, "kind": "namespace"}
     if len(kinds) != 1 or not c.has("delete", "remove"):
         return None
@@ -299,7 +302,11 @@ def _logs(c: Clause) -> Args | None:
     args = _named(c, ("Pod", *WORKLOADS), ("pod", "deployment", "statefulset", "daemonset"))
     if args is None:
         return None
-    tails = [n for n in c.slots.numbers if n.before in ("last", "tail", "first") or n.after in ("lines", "line")]
+    tails = [
+        n
+        for n in c.slots.numbers
+        if n.before in ("last", "tail", "first") or n.after in ("lines", "line")
+    ]
     tail_flag = next((f.split("=")[1] for f in c.slots.flags if f.startswith("tail=")), None)
     if tails:
         args["tail_lines"] = int(tails[0].value)
@@ -364,42 +371,156 @@ def _service_is_kind(c: Clause) -> bool:
 
 
 INTENTS: tuple[Intent, ...] = (
-    Intent("rollback", "rollback_deployment", frozenset({"rollback"}), _rollback,
-           ("roll back payment", "revert the payment service", "rollback payment to revision 1", "undo the last rollout of payment")),
-    Intent("restart", "restart_workload", frozenset({"restart"}), _restart,
-           ("restart frontend", "bounce the frontend", "kick the worker in staging", "recycle the cart pods")),
-    Intent("uncordon", "uncordon_node", frozenset({"uncordon"}), _node,
-           ("uncordon node-b", "mark node-b schedulable", "let pods schedule on node-b again")),
-    Intent("cordon", "cordon_node", frozenset({"cordon"}), _node,
-           ("cordon node-b", "mark node-c as unschedulable", "take node-d out of rotation")),
-    Intent("drain", "drain_node", frozenset({"drain"}), _node,
-           ("drain node-c", "evacuate node-b")),
-    Intent("capacity", "plan_capacity", frozenset({"scale", "up", "prepare", "need", "give"}), _capacity,
-           ("scale checkout to handle Friday traffic", "get checkout ready for black friday")),
-    Intent("hpa bounds", "update_hpa", frozenset({"set", "up", "down", "scale", "need", "limit"}), _hpa,
-           ("set max replicas of hpa/frontend to 20", "raise the frontend hpa maximum to 20")),
-    Intent("set image", "set_image", frozenset({"image", "set", "up", "down", "rollback", "need", "scale"}), _image,
-           ("set image of checkout to v0.10.2", "upgrade cart to v1.2.3", "deploy version v2.4.0 of the worker")),
-    Intent("set resources", "set_resources", frozenset({"set", "up", "down", "give", "limit", "need", "add"}), _resources,
-           ("set memory limit of cart to 768Mi", "give memhog 512Mi of memory", "set requests cpu=200m memory=256Mi on checkout")),
-    Intent("set env", "set_env", frozenset({"set", "add", "env", "need", "up"}), _env,
-           ("set env DATABASE_URL=postgres://db/app on worker", "add LOG_LEVEL=debug to frontend")),
-    Intent("scale", "scale_workload", _SCALE_CUES, _scale,
-           ("scale checkout to 5", "bump the cart service up to 4 pods", "checkout needs 8 replicas",
-            "add 2 replicas to cart", "scale frontend by 50%", "double the email service", "halve cart")),
-    Intent("logs", "get_pod_logs", frozenset({"logs"}), _logs,
-           ("logs of worker", "show the last 50 lines of worker logs", "what did memhog log before it crashed"),
-           is_write=False),
-    Intent("delete pod", "delete_pod", frozenset({"delete", "remove"}), _delete_pod,
-           ("delete pod frontend-abc", "kill the pod worker-5d9c-x")),
-    Intent("delete", "delete_resource", frozenset({"delete", "remove"}), _delete_other,
-           ("delete configmap shop-config", "delete namespace staging")),
-    Intent("list", "list_resources", frozenset({"read", "describe"}), _list,
-           ("list pods in shop", "which pods are running in staging", "show nodes", "what's running in shop"),
-           is_write=False),
-    Intent("get", "get_resource", frozenset({"read"}), _get,
-           ("get secret payment-keys", "show me the yaml of checkout"), is_write=False),
-    Intent("describe", "describe_resource", frozenset({"describe", "read"}), _describe,
-           ("describe checkout", "tell me about node-b", "how many replicas does frontend have"),
-           is_write=False),
-)  # fmt: skip
+    Intent(
+        "rollback",
+        "rollback_deployment",
+        ("rollback",),
+        _rollback,
+        (
+            "roll back payment",
+            "revert the payment service",
+            "rollback payment to revision 1",
+            "undo the last rollout of payment",
+        ),
+    ),
+    Intent(
+        "restart",
+        "restart_workload",
+        ("restart",),
+        _restart,
+        (
+            "restart frontend",
+            "bounce the frontend",
+            "kick the worker in staging",
+            "recycle the cart pods",
+        ),
+    ),
+    Intent(
+        "uncordon",
+        "uncordon_node",
+        ("uncordon",),
+        _node,
+        ("uncordon node-b", "mark node-b schedulable", "let pods schedule on node-b again"),
+    ),
+    Intent(
+        "cordon",
+        "cordon_node",
+        ("cordon",),
+        _node,
+        ("cordon node-b", "mark node-c as unschedulable", "take node-d out of rotation"),
+    ),
+    Intent("drain", "drain_node", ("drain",), _node, ("drain node-c", "evacuate node-b")),
+    Intent(
+        "capacity",
+        "plan_capacity",
+        ("prepare", "scale", "up", "need", "give"),
+        _capacity,
+        ("scale checkout to handle Friday traffic", "get checkout ready for black friday"),
+    ),
+    Intent(
+        "hpa bounds",
+        "update_hpa",
+        ("set", "up", "down", "scale", "need", "limit"),
+        _hpa,
+        ("set max replicas of hpa/frontend to 20", "raise the frontend hpa maximum to 20"),
+    ),
+    Intent(
+        "set image",
+        "set_image",
+        ("image", "set", "up", "down", "rollback", "need", "scale"),
+        _image,
+        (
+            "set image of checkout to v0.10.2",
+            "upgrade cart to v1.2.3",
+            "deploy version v2.4.0 of the worker",
+        ),
+    ),
+    Intent(
+        "set resources",
+        "set_resources",
+        ("limit", "set", "up", "down", "give", "need", "add"),
+        _resources,
+        (
+            "set memory limit of cart to 768Mi",
+            "give memhog 512Mi of memory",
+            "set requests cpu=200m memory=256Mi on checkout",
+        ),
+    ),
+    Intent(
+        "set env",
+        "set_env",
+        ("env", "set", "add", "need", "up"),
+        _env,
+        ("set env DATABASE_URL=postgres://db/app on worker", "add LOG_LEVEL=debug to frontend"),
+    ),
+    Intent(
+        "scale",
+        "scale_workload",
+        _SCALE_CUES,
+        _scale,
+        (
+            "scale checkout to 5",
+            "bump the cart service up to 4 pods",
+            "checkout needs 8 replicas",
+            "add 2 replicas to cart",
+            "scale frontend by 50%",
+            "double the email service",
+            "halve cart",
+        ),
+    ),
+    Intent(
+        "logs",
+        "get_pod_logs",
+        ("logs",),
+        _logs,
+        (
+            "logs of worker",
+            "show the last 50 lines of worker logs",
+            "what did memhog log before it crashed",
+        ),
+        is_write=False,
+    ),
+    Intent(
+        "delete pod",
+        "delete_pod",
+        ("delete", "remove"),
+        _delete_pod,
+        ("delete pod frontend-abc", "kill the pod worker-5d9c-x"),
+    ),
+    Intent(
+        "delete",
+        "delete_resource",
+        ("delete", "remove"),
+        _delete_other,
+        ("delete configmap shop-config", "delete namespace staging"),
+    ),
+    Intent(
+        "list",
+        "list_resources",
+        ("read", "describe"),
+        _list,
+        (
+            "list pods in shop",
+            "which pods are running in staging",
+            "show nodes",
+            "what's running in shop",
+        ),
+        is_write=False,
+    ),
+    Intent(
+        "get",
+        "get_resource",
+        ("read",),
+        _get,
+        ("get secret payment-keys", "show me the yaml of checkout"),
+        is_write=False,
+    ),
+    Intent(
+        "describe",
+        "describe_resource",
+        ("describe", "read"),
+        _describe,
+        ("describe checkout", "tell me about node-b", "how many replicas does frontend have"),
+        is_write=False,
+    ),
+)

@@ -25,13 +25,19 @@ _PATTERNS: tuple[tuple[str, Command], ...] = (
         rf"(?:what(?:'?s|\s+is)|is\s+anything|anything)\s+(?:broken|wrong|failing|unhealthy|down|crashing){NS_SUFFIX}",
         "scan",
     ),
-    (rf"(?:are\s+there\s+)?(?:any\s+)?(?:problems|issues|errors|failures){NS_SUFFIX}", "scan"),
+    (
+        rf"(?:are\s+there\s+|do\s+we\s+have\s+)?(?:any\s+)?(?:problems|issues|errors|failures){NS_SUFFIX}",
+        "scan",
+    ),
     (rf"(?:health\s*check|scan|check)\s+(?:the\s+)?(?:cluster|everything){NS_SUFFIX}", "scan"),
     (
         rf"(?:is\s+there\s+|are\s+there\s+)?(?:anything|something)\s+(?:unusual|odd|weird|strange|abnormal|anomalous)(?:\s+in\s+the\s+metrics)?{NS_SUFFIX}",
         "anomalies",
     ),
-    (rf"(?:any|show|list|find)\s+(?:metric\s+)?anomal(?:y|ies){NS_SUFFIX}", "anomalies"),
+    (
+        rf"(?:(?:are\s+there|do\s+we\s+have|do\s+you\s+see)\s+)?(?:any|show|list|find|detect)\s+(?:metric\s+)?anomal(?:y|ies){NS_SUFFIX}",
+        "anomalies",
+    ),
     (
         rf"why\s+(?:is|are|does|do|did|was|were|isn't|aren't|doesn't|won't|can't|cannot|is\s+not|does\s+not|keeps?)\s+{_TARGET}(?:\s+[a-z'-]+)*?{NS_SUFFIX}",
         "explain",
@@ -46,6 +52,11 @@ _PATTERNS: tuple[tuple[str, Command], ...] = (
         "explain",
     ),
 )
+EXAMPLES: dict[Command, tuple[str, ...]] = {
+    "explain": ("why is worker crashing", "what's wrong with bigjob", "debug memhog"),
+    "scan": ("is the cluster healthy", "any problems in staging", "what is broken"),
+    "anomalies": ("anything unusual in shop", "are there any anomalies in staging"),
+}
 _QUESTIONS = tuple((re.compile(rf"^{p}$", re.IGNORECASE), command) for p, command in _PATTERNS)
 
 

@@ -97,7 +97,10 @@ _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PCT = re.compile(r"^([+-]?\d+(?:\.\d+)?)%$")
 _PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(\S+)$")
 _TAG = re.compile(r"^:?(?:v\d[\w.\-]*|\d+\.\d+[\w.\-]*|latest|stable)$", re.I)
-_IMAGE = re.compile(r"^[a-z0-9][\w.\-]*(?::\d+)?(?:/[\w.\-]+)+(?::[\w.\-]+|@sha256:[0-9a-f]+)?$|^[a-z0-9][\w.\-]*:[\w.\-]+$")
+_IMAGE = re.compile(
+    r"^[a-z0-9][\w.\-]*(?::\d+)?(?:/[\w.\-]+)+(?::[\w.\-]+|@sha256:[0-9a-f]+)?$"  # repo/app:tag
+    r"|^[a-z0-9][\w.\-]*:[\w.\-]+$"  # app:tag
+)
 _CONTRACTIONS = {
     "don't": ["dont"],
     "do not": ["dont"],
