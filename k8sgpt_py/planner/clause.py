@@ -149,6 +149,7 @@ class Clause:
                 w.used = nxt.used = True
 
     def _pairs(self) -> None:
+        envy = any(w.low in _ENV_WORDS for w in self.words)
         for w in self.words:
             if w.used or not (found := pair(w.text)):
                 continue
@@ -160,8 +161,10 @@ class Clause:
                 continue
             elif not (key.isupper() or "_" in key) and is_image(value) and "/" in value:
                 self.slots.container, self.slots.image = low, value
-            else:
+            elif key.isupper() or "_" in key or envy:
                 self.slots.env[key] = value
+            else:
+                continue  # "app=worker" is a label or selector, not a variable
             w.used = True
 
     def _refs(self) -> None:
@@ -426,6 +429,7 @@ class Clause:
         return chosen
 
 
+_ENV_WORDS = {"env", "environment", "variable", "variables", "var", "vars", "export"}
 _NAME_PARTS = {"service", "app", "api", "server", "web", "db", "database", "backend"}
 _KIND_ALIASES = {
     "deploy": "deployment",
