@@ -2,8 +2,8 @@
 
 The sandbox's staging namespace is broken on purpose (a missing env var, a bad image, an
 OOM, a service selecting nothing); a cordoned node and an HPA on a workload without requests
-add two more analyzers. Each suggested request, with its <placeholder> filled in as a person would, must
-give the intended tool call. A suggestion nobody taught the test about fails it, so new
+add two more analyzers. Each suggested request, its <placeholder> filled in as a person
+would, must give the intended tool call. A suggestion nobody taught the test about fails it, so new
 suggestions come with an offline parse.
 """
 
@@ -17,10 +17,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import offline_paraphrases as bench  # noqa: E402
+import offline_paraphrases as bench
 
-from k8sgpt_py.planner.offline import Call, ClusterNames, parse  # noqa: E402
-from k8sgpt_py.planner.questions import Question, question  # noqa: E402
+from k8sgpt_py.planner.offline import Call, ClusterNames, parse
+from k8sgpt_py.planner.questions import Question, question
 
 SUGGESTION = re.compile(r'kai (?:-n (?P<ns>\S+) )?"(?P<request>[^"]+)"')
 FILLED = {
@@ -139,7 +139,6 @@ def test_every_suggested_fix_parses_into_the_intended_call(sandbox, kube, kai, b
     assert "uncordon node node-d" in requests
     assert "set cpu request of container worker in deploy/worker to 100m" in requests
     names = ClusterNames(kube)
-    print("\n".join(sorted(requests)))
     for _, request in sorted(found, key=lambda f: f[1]):
         filled = _fill(request)
         rule = next(((p, e) for p, e in EXPECTED if p.match(filled)), None)
