@@ -40,7 +40,7 @@ EXPECTED: list[tuple[re.Pattern[str], object]] = [
         re.compile(
             r"^set (?P<res>memory|cpu) (?P<sec>limit|request) of container (?P<c>\S+) "
             r"in (?P<ref>\S+) to (?P<q>\S+)$"
-        ),  # fmt: skip
+        ),
         lambda m: Call(
             "set_resources",
             {"name": m["ref"], "container": m["c"], f"{m['res']}_{m['sec']}": m["q"]},
