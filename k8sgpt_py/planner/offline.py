@@ -128,8 +128,11 @@ def parse_clause(text: str, names: NameIndex | None, antecedent: str | None = No
 def did_you_mean(request: str) -> str | None:
     """The verb a misspelt first word probably was ("sclae" -> "scale"), or None."""
     words = [w.low for w in tokenize(normalise(request))]
-    if not words or words[0] in lx.CUES or not words[0].isalpha() or len(words[0]) < 3:
+    if not words or not words[0].isalpha() or len(words[0]) < 3:
         return None
+    known = lx.FILLER | lx.BLOCKERS | lx.QUESTION_OPENERS | set(lx.KIND_WORDS)
+    if words[0] in known or any(w in lx.CUES for w in words):
+        return None  # a verb kai knows is there: the words around it are the problem
     verbs = sorted({p for p in lx.CUES if " " not in p and len(p) > 2})
     close = difflib.get_close_matches(words[0], verbs, n=1, cutoff=0.75)
     return close[0] if close else None
