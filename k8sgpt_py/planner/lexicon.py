@@ -169,6 +169,8 @@ _cue(
 )
 _cue(
     "describe",
+    "double check",
+    "double-check",
     "describe",
     "inspect",
     "tell me about",

@@ -48,6 +48,10 @@ _PATTERNS: tuple[tuple[str, Command], ...] = (
     ),
     (rf"(?:debug|troubleshoot|diagnose|explain|investigate)\s+{_TARGET}{NS_SUFFIX}", "explain"),
     (
+        rf"{_TARGET}{NS_SUFFIX}\s+(?:is|are|keeps?|seems?(?:\s+to\s+be)?)\s+(?:down|broken|crashing|failing|not\s+working|stuck|pending|restarting|dead|flapping|erroring|unhealthy|crashlooping)",
+        "explain",
+    ),
+    (
         rf"(?:is|are)\s+{_TARGET}\s+(?:healthy|ok|okay|fine|alright|working|up|running|broken){NS_SUFFIX}",
         "explain",
     ),
