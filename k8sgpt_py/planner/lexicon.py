@@ -1,7 +1,7 @@
 """The offline planner's vocabulary: verbs and their synonyms, grouped into cues.
 
 A *cue* is what a verb phrase means ("bump", "raise", "scale up" are all ``up``). The
-intents (offline.py) say which cues may head them and which slots they need, so teaching
+intents (intents.py) say which cues may head them and which slots they need, so teaching
 kai a new synonym is one line here and a new intent is one table entry there.
 """
 
@@ -11,217 +11,104 @@ from __future__ import annotations
 CUES: dict[str, str] = {}
 
 
-def _cue(cue: str, *phrases: str) -> None:
-    for phrase in phrases:
-        CUES[phrase] = cue
+def _words(text: str) -> set[str]:
+    """The whitespace-separated words of a block of text."""
+    return set(text.split())
 
 
-_cue("scale", "scale", "scaled", "scaling", "rescale", "resize", "resized", "size", "sized")
+def _cue(cue: str, phrases: str) -> None:
+    """Register ``|``-separated phrases as meaning ``cue``."""
+    for phrase in phrases.split("|"):
+        CUES[" ".join(phrase.split())] = cue
+
+
+_cue("scale", "scale|scaled|scaling|rescale|resize|resized|size|sized")
+
 _cue(
     "up",
-    "scale up",
-    "scale out",
-    "scaled up",
-    "scaled out",
-    "bump",
-    "bump up",
-    "bumped",
-    "increase",
-    "increased",
-    "raise",
-    "raised",
-    "grow",
-    "boost",
-    "expand",
-    "upsize",
-    "crank up",
-    "ramp up",
-    "spin up",
-    "up",
+    "scale up|scale out|scaled up|scaled out|bump|bump up|bumped|increase|increased|raise|"
+    "raised|grow|boost|expand|upsize|crank up|ramp up|spin up|up",
 )
+
 _cue(
     "down",
-    "scale down",
-    "scale in",
-    "scale back",
-    "scaled down",
-    "decrease",
-    "decreased",
-    "reduce",
-    "reduced",
-    "lower",
-    "lowered",
-    "shrink",
-    "cut",
-    "cut back",
-    "trim",
-    "downsize",
-    "dial down",
-    "turn down",
-    "down",
+    "scale down|scale in|scale back|scaled down|decrease|decreased|reduce|reduced|lower|"
+    "lowered|shrink|cut|cut back|trim|downsize|dial down|turn down|down",
 )
-_cue("add", "add", "added", "throw in", "tack on")
-_cue("remove", "remove", "take away", "drop")
-_cue("give", "give", "allot", "allocate", "assign")
+
+_cue("add", "add|added|throw in|tack on")
+
+_cue("remove", "remove|take away|drop")
+
+_cue("give", "give|allot|allocate|assign")
+
 _cue(
     "need",
-    "need",
-    "needs",
-    "want",
-    "wants",
-    "require",
-    "requires",
-    "should have",
-    "must have",
-    "to have",
-    "should run",
-    "run",
-    "keep",
-    "make",
+    "need|needs|want|wants|require|requires|should have|must have|to have|should run|run|keep|make",
 )
-_cue("set", "set", "change", "update", "adjust", "configure", "put", "modify", "fix")
-_cue("factor", "double", "triple", "quadruple", "halve")
+
+_cue("set", "set|change|update|adjust|configure|put|modify|fix")
+
+_cue("factor", "double|triple|quadruple|halve")
+
 _cue(
     "restart",
-    "restart",
-    "restarted",
-    "rollout restart",
-    "rolling restart",
-    "bounce",
-    "bounced",
-    "kick",
-    "kicked",
-    "recycle",
-    "recycled",
-    "reboot",
-    "rebooted",
-    "redeploy",
-    "redeployed",
-    "cycle",
-    "reload",
-    "respawn",
+    "restart|restarted|rollout restart|rolling restart|bounce|bounced|kick|kicked|recycle|"
+    "recycled|reboot|rebooted|redeploy|redeployed|cycle|reload|respawn|"
     "restart the pods of",
 )
+
 _cue(
     "rollback",
-    "roll back",
-    "rolled back",
-    "rollback",
-    "rollout undo",
-    "revert",
-    "reverted",
-    "undo the rollout of",
-    "undo the last rollout of",
-    "undo the last deploy of",
-    "undo the deploy of",
-    "undo the release of",
-    "undo the last release of",
-    "undo the rollout",
-    "undo",
-    "go back",
+    "roll back|rolled back|rollback|rollout undo|revert|reverted|undo the rollout of|"
+    "undo the last rollout of|undo the last deploy of|undo the deploy of|"
+    "undo the release of|undo the last release of|undo the rollout|undo|go back",
 )
-_cue(
-    "image",
-    "upgrade",
-    "upgraded",
-    "downgrade",
-    "deploy",
-    "ship",
-    "release",
-    "roll out",
-    "use",
-    "switch",
-    "pin",
-    "set image",
-)
-_cue("limit", "limit", "cap")
-_cue("env", "export", "define")
-_cue(
-    "logs",
-    "logs",
-    "log",
-    "logging",
-    "logged",
-    "output",
-    "stdout",
-    "tail",
-)
+
+_cue("image", "upgrade|upgraded|downgrade|deploy|ship|release|roll out|use|switch|pin|set image")
+
+_cue("limit", "limit|cap")
+
+_cue("env", "export|define")
+
+_cue("logs", "logs|log|logging|logged|output|stdout|tail")
+
 _cue(
     "read",
-    "show",
-    "get",
-    "list",
-    "display",
-    "print",
-    "fetch",
-    "see",
-    "view",
-    "grab",
-    "pull",
-    "dump",
-    "read",
-    "check",
-    "give me",
-    "what",
-    "which",
-    "find",
-    "look at",
+    "show|get|list|display|print|fetch|see|view|grab|pull|dump|read|check|give me|what|"
+    "which|find|look at",
 )
+
 _cue(
     "describe",
-    "double check",
-    "double-check",
-    "describe",
-    "inspect",
-    "tell me about",
-    "details of",
-    "details for",
-    "details on",
-    "info on",
-    "info about",
-    "status of",
-    "how many replicas",
+    "double check|double-check|describe|inspect|tell me about|details of|details for|"
+    "details on|info on|info about|status of|how many replicas",
 )
-_cue("delete", "delete", "kill", "evict", "nuke", "terminate", "destroy", "get rid of", "rm")
+
+_cue("delete", "delete|kill|evict|nuke|terminate|destroy|get rid of|rm")
+
 _cue(
     "cordon",
-    "cordon",
-    "cordoned",
-    "mark unschedulable",
-    "take out of scheduling",
-    "take out of rotation",
-    "stop scheduling on",
-    "stop scheduling pods on",
-    "disable scheduling on",
-    "no new pods on",
+    "cordon|cordoned|mark unschedulable|take out of scheduling|take out of rotation|"
+    "stop scheduling on|stop scheduling pods on|disable scheduling on|no new pods on",
 )
+
 _cue(
     "uncordon",
-    "uncordon",
-    "uncordoned",
-    "mark schedulable",
-    "let pods schedule on",
-    "allow scheduling on",
-    "allow pods on",
-    "enable scheduling on",
-    "re-enable scheduling on",
-    "put back into rotation",
+    "uncordon|uncordoned|mark schedulable|let pods schedule on|allow scheduling on|"
+    "allow pods on|enable scheduling on|re-enable scheduling on|put back into rotation|"
     "put back into service",
 )
-_cue("drain", "drain", "drained", "evacuate", "empty out", "move all pods off", "move pods off")
-_cue(
-    "prepare",
-    "prepare",
-    "get ready",
-    "make ready",
-    "make sure",
-    "plan capacity",
-    "plan",
-    "ready",
-)
+
+_cue("drain", "drain|drained|evacuate|empty out|move all pods off|move pods off")
+
+_cue("prepare", "prepare|get ready|make ready|make sure|plan capacity|plan|ready")
+
+
 MAX_CUE_WORDS = max(len(p.split()) for p in CUES)
 
 # Words that never name a target: articles, pronouns, fillers, units and kind words.
+
 KIND_WORDS = {
     "deployment": "deployment",
     "deployments": "deployment",
@@ -270,202 +157,34 @@ KIND_WORDS = {
     "networkpolicies": "networkpolicy",
     "networkpolicy": "networkpolicy",
 }
+
+
 PLURAL_KINDS = {
     w
     for w in KIND_WORDS
     if w.endswith("s") and w not in ("ns", "ds", "rs", "sts", "ingress", "svc")
 } | {"ingresses"}
-FILLER = {
-    "the",
-    "a",
-    "an",
-    "my",
-    "our",
-    "your",
-    "this",
-    "that",
-    "these",
-    "those",
-    "it",
-    "them",
-    "its",
-    "of",
-    "for",
-    "to",
-    "on",
-    "in",
-    "from",
-    "with",
-    "at",
-    "by",
-    "as",
-    "and",
-    "or",
-    "please",
-    "pls",
-    "plz",
-    "kindly",
-    "me",
-    "us",
-    "you",
-    "can",
-    "could",
-    "would",
-    "will",
-    "i",
-    "we",
-    "be",
-    "is",
-    "are",
-    "was",
-    "now",
-    "just",
-    "quickly",
-    "asap",
-    "again",
-    "all",
-    "every",
-    "each",
-    "app",
-    "application",
-    "workload",
-    "workloads",
-    "container",
-    "containers",
-    "replica",
-    "replicas",
-    "instance",
-    "instances",
-    "copy",
-    "copies",
-    "count",
-    "number",
-    "total",
-    "more",
-    "fewer",
-    "less",
-    "extra",
-    "additional",
-    "another",
-    "so",
-    "there",
-    "has",
-    "have",
-    "had",
-    "should",
-    "must",
-    "too",
-    "also",
-    "then",
-    "thanks",
-    "thank",
-    "ok",
-    "okay",
-    "hey",
-    "kai",
-    "do",
-    "does",
-    "did",
-    "like",
-    "want",
-    "lets",
-    "go",
-    "ahead",
-    "time",
-    "one",
-    "up",
-    "down",
-    "out",
-    "off",
-    "back",
-    "over",
-    "bit",
-    "little",
-    "some",
-    "many",
-    "much",
-    "how",
-    "what",
-    "which",
-    "running",
-    "run",
-    "currently",
-    "right",
-    "new",
-    "last",
-    "latest",
-    "current",
-    "version",
-    "revision",
-    "rev",
-    "image",
-    "tag",
-    "lines",
-    "line",
-    "logs",
-    "log",
-    "previous",
-    "prior",
-    "crashed",
-    "crash",
-    "before",
-    "after",
-    "yaml",
-    "manifest",
-    "spec",
-    "json",
-    "limit",
-    "limits",
-    "request",
-    "requests",
-    "cpu",
-    "memory",
-    "mem",
-    "ram",
-    "env",
-    "environment",
-    "variable",
-    "variables",
-    "var",
-    "vars",
-    "percent",
-    "half",
-    "cluster",
-    "everything",
-    "everywhere",
-    "stuff",
-    "thing",
-    "things",
-    "service",
-    "services",
-    "via",
-    "across",
-    "into",
-    "onto",
-    "someone",
-    "need",
-    "needs",
-    "make",
-    "sure",
-    "able",
-    "get",
-    "gets",
-    "got",
-    "rolling",
-    "rollout",
-    "roll",
-    "traffic",
-    "load",
-    "here",
-    "where",
-    "scheduling",
-    "unschedulable",
-    "schedulable",
-    "maintenance",
-    "mark",
-    "am",
-    "set",
-}
+
+
+FILLER = _words(
+    """
+    the a an my our your this that these those it them its of for to on in from with at by as
+    and or please pls plz kindly me us you can could would will i we be is are was now just
+    quickly asap again all every each app application workload workloads container containers
+    replica replicas instance instances copy copies count number total more fewer less extra
+    additional another so there has have had should must too also then thanks thank ok okay
+    hey kai do does did like want lets go ahead time one up down out off back over bit little
+    some many much how what which running run currently right new last latest current version
+    revision rev image tag lines line logs log previous prior crashed crash before after yaml
+    manifest spec json limit limits request requests cpu memory mem ram env environment
+    variable variables var vars percent half cluster everything everywhere stuff thing things
+    service services via across into onto someone need needs make sure able get gets got
+    rolling rollout roll traffic load here where scheduling unschedulable schedulable
+    maintenance mark am set
+    """
+)
+
+
 POLITE_OPENERS = (
     "hey kai",
     "ok kai",
@@ -498,91 +217,38 @@ POLITE_OPENERS = (
     "also",
     "then",
 )
+
 # A write is never planned from a clause holding one of these (negated, conditional, asked).
-BLOCKERS = {
-    "dont",
-    "not",
-    "never",
-    "no",
-    "wont",
-    "cant",
-    "without",
-    "except",
-    "unless",
-    "if",
-    "whether",
-    "shouldnt",
-    "stop",
-    "avoid",
-    "might",
-    "was",
-    "were",
-    "been",
-    "yesterday",
-    "ago",
-    "already",
-    "earlier",
-    "maybe",
-    "later",
-}
-QUESTION_OPENERS = {
-    "why",
-    "how",
-    "what",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "which",
-    "did",
-    "does",
-    "do",
-    "is",
-    "are",
-    "was",
-    "were",
-    "should",
-    "shall",
-    "has",
-    "have",
-    "can",
-    "could",
-    "will",
-}
+
+BLOCKERS = _words(
+    """
+    dont not never no wont cant without except unless if whether shouldnt stop avoid might was
+    were been yesterday ago already earlier maybe later
+    """
+)
+
+
+QUESTION_OPENERS = _words(
+    """
+    why how what who whom whose when where which did does do is are was were should shall has
+    have can could will
+    """
+)
+
+
 NEGATIONS = {"dont", "not", "never", "no", "wont", "cant", "shouldnt"}
+
 # capacity planning: the event that brings the load
-EVENT_WORDS = {
-    "friday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "saturday",
-    "sunday",
-    "weekend",
-    "tomorrow",
-    "tonight",
-    "christmas",
-    "xmas",
-    "holiday",
-    "holidays",
-    "sale",
-    "sales",
-    "launch",
-    "peak",
-    "rush",
-    "black",
-    "cyber",
-    "year",
-    "week",
-    "month",
-    "evening",
-    "morning",
-    "noon",
-    "midnight",
-    "season",
-}
+
+EVENT_WORDS = _words(
+    """
+    friday monday tuesday wednesday thursday saturday sunday weekend tomorrow tonight
+    christmas xmas holiday holidays sale sales launch peak rush black cyber year week month
+    evening morning noon midnight season
+    """
+)
+
+
 CAPACITY_TRIGGERS = (
     "to handle",
     "handle",
@@ -596,4 +262,10 @@ CAPACITY_TRIGGERS = (
     "cope with",
     "through",
 )
-LOAD_WORDS = {"traffic", "load", "demand", "rush", "peak", "surge", "spike", "crowd", "crowds"}
+
+
+LOAD_WORDS = _words(
+    """
+    traffic load demand rush peak surge spike crowd crowds
+    """
+)

@@ -167,7 +167,7 @@ class ClusterNames:
 
 def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
     """Run the request's tool calls; None when the offline planner does not understand it."""
-    from k8sgpt_py.errors import UsageError
+    from k8sgpt_py.errors import ModelUnavailable, UsageError
     from k8sgpt_py.tools.registry import all_tools
 
     holes = _PLACEHOLDER.findall(request)
@@ -179,12 +179,16 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
     calls = parse(request, ClusterNames(ctx.cluster))
     if calls is None:
         verb = did_you_mean(request)
-        if verb is not None:
-            raise UsageError(
-                f"the offline planner does not understand {request!r}",
-                hint=f'did you mean "{verb}"? (kai help lists what kai understands offline)',
-            )
-        return None
+        if verb is None:
+            return None  # the caller says what is missing
+        hint = f'did you mean "{verb}"? (`kai help` lists what kai understands offline)'
+        if ctx.settings.has_llm:  # --offline was asked for: a usage problem
+            raise UsageError(f"the offline planner does not understand {request!r}", hint=hint)
+        raise ModelUnavailable(
+            f"the offline planner does not understand {request!r} and no LLM is configured",
+            hint=f"{hint}; or set KAI_MODEL and OPENAI_API_KEY (or KAI_BASE_URL) to let a "
+            "model plan it",
+        )
     plan = Plan(request=request, planner="offline")
     tools = all_tools(read_only=ctx.read_only)
     for call in calls:

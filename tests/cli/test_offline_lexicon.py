@@ -73,8 +73,8 @@ def test_negated_or_asked_writes_are_not_planned(sandbox, kube, kai, request_tex
 
 def test_a_misspelt_verb_gets_did_you_mean(sandbox, kube, kai):
     result = kai("--yes", "sclae checkout to 3")
-    assert result.exit_code == 2
-    assert 'did you mean "scale"?' in result.stderr
+    assert result.exit_code == 4  # not understood offline, like any request that needs a model
+    assert 'did you mean "scale"?' in result.stderr and "KAI_MODEL" in result.stderr
     assert kube.get("Deployment", "checkoutservice", "shop")["spec"]["replicas"] == 2
 
 
@@ -108,3 +108,10 @@ def test_help_in_the_interactive_session(sandbox):
     term.send("exit")
     assert term.wait() == 0
     assert "scale checkout to 5" in term.seen and "evacuate node-b" in term.seen
+
+
+def test_did_you_mean_with_offline_forced_is_a_usage_error(sandbox, kai, monkeypatch):
+    monkeypatch.setenv("KAI_MODEL", "some-model")
+    result = kai("--offline", "restrat frontend")
+    assert result.exit_code == 2
+    assert 'did you mean "restart"?' in result.stderr
