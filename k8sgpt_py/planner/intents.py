@@ -225,6 +225,7 @@ def _capacity(c: Clause) -> Args | None:
 
 
 def _when(c: Clause) -> str | None:
+    """The load event: any phrase after "handle", an event word after "for"/"before"."""
     lows = [w.low for w in c.words]
     for trigger in lx.CAPACITY_TRIGGERS:
         parts = trigger.split()
@@ -232,13 +233,13 @@ def _when(c: Clause) -> str | None:
             if lows[i : i + len(parts)] != parts:
                 continue
             rest = [w for w in c.words[i + len(parts) :] if w.low not in ("the", "this", "a")]
-            if not rest or not any(w.low in lx.EVENT_WORDS for w in rest):
+            strong = trigger in lx.STRONG_CAPACITY_TRIGGERS
+            if not rest or not (strong or any(w.low in lx.EVENT_WORDS for w in rest)):
                 continue
             kept = [w for w in rest if w.low not in lx.LOAD_WORDS and w.low not in ("can",)]
-            phrase = " ".join(w.low for w in (kept or rest))
             for w in rest:
                 w.used = True
-            return phrase
+            return " ".join(w.low for w in (kept or rest))
     return None
 
 

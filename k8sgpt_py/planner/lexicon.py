@@ -264,6 +264,8 @@ CAPACITY_TRIGGERS = (
 )
 
 
+# after these any phrase names the event ("handle the apocalypse": the tool judges it)
+STRONG_CAPACITY_TRIGGERS = {"to handle", "handle", "ready for", "prepared for", "cope with"}
 LOAD_WORDS = _words(
     """
     traffic load demand rush peak surge spike crowd crowds
