@@ -31,35 +31,6 @@ from k8sgpt_py.planner.slots import (
 NAME_SCORE_MIN = 0.7  # the guardrail's own bar for "the request mentions it"
 _NAMEISH = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _REF = re.compile(r"^([a-z.]+)/([a-z0-9][a-z0-9.\-]*)$")
-_RESOURCE_WORDS = {
-    "cpu": "cpu",
-    "cpus": "cpu",
-    "memory": "memory",
-    "mem": "memory",
-    "ram": "memory",
-}
-_SECTIONS = {
-    "request": "request",
-    "requests": "request",
-    "requested": "request",
-    "reservation": "request",
-    "limit": "limit",
-    "limits": "limit",
-    "max": "limit",
-    "maximum": "limit",
-    "cap": "limit",
-}
-_GAPS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
-    (frozenset({"roll", "rolls"}), ("back",), "rollback"),
-    (frozenset({"mark", "make", "set", "flag"}), ("unschedulable",), "cordon"),
-    (frozenset({"mark", "make", "set", "flag"}), ("schedulable",), "uncordon"),
-    (frozenset({"take", "pull"}), ("out", "of"), "cordon"),
-    (frozenset({"put", "bring"}), ("back",), "uncordon"),
-    (frozenset({"get"}), ("ready",), "prepare"),
-    (frozenset({"bring"}), ("down", "to"), "down"),
-    (frozenset({"take"}), ("down", "to"), "down"),
-    (frozenset({"cut"}), ("in", "half"), "down"),
-)
 
 
 class NameIndex(Protocol):
@@ -149,14 +120,14 @@ class Clause:
                 w.used = nxt.used = True
 
     def _pairs(self) -> None:
-        envy = any(w.low in _ENV_WORDS for w in self.words)
+        envy = any(w.low in lx.ENV_WORDS for w in self.words)
         for w in self.words:
             if w.used or not (found := pair(w.text)):
                 continue
             key, value = found
             low = key.lower()
-            if low in _RESOURCE_WORDS:
-                self.slots.flags.add(f"{_RESOURCE_WORDS[low]}={value}")
+            if low in lx.RESOURCE_WORDS:
+                self.slots.flags.add(f"{lx.RESOURCE_WORDS[low]}={value}")
             elif low in ("ingressclassname", "selector", "targetport"):
                 continue
             elif not (key.isupper() or "_" in key) and is_image(value) and "/" in value:
@@ -173,7 +144,7 @@ class Clause:
             match = _REF.match(w.low)
             if w.used or not match:
                 continue
-            known = match.group(1).split(".")[0] in _KIND_ALIASES
+            known = match.group(1).split(".")[0] in lx.KIND_ALIASES
             if known or (match.group(1).isalpha() and not imagey):
                 self.refs.append((match.group(1), w.low))  # unknown kinds: the tool says so
                 w.used = True
@@ -200,7 +171,7 @@ class Clause:
                     break
             i += 1
         lows = [w.low for w in words]
-        for heads, tail, cue in _GAPS:
+        for heads, tail, cue in lx.GAPS:
             for i, low in enumerate(lows):
                 if low in heads and _follows(lows, i + 1, tail):
                     self.cues.append((cue, i))
@@ -213,7 +184,7 @@ class Clause:
             if w.used or self.slots.image:
                 continue
             if is_image(w.text) and (imagey or not re.match(r"^\d+(\.\d+)?$", w.text)):
-                if "/" in w.text and w.low.split("/")[0] in _KIND_ALIASES:
+                if "/" in w.text and w.low.split("/")[0] in lx.KIND_ALIASES:
                     continue
                 self.slots.image, w.used = w.text, True
 
@@ -379,7 +350,7 @@ class Clause:
         """The one object the clause names among ``kinds`` (a ref, a real name or a lone word)."""
         wanted = {k.lower() for k in ref_kinds}
         for alias, text in self.refs:
-            if not wanted or _KIND_ALIASES.get(alias.split(".")[0]) in wanted:
+            if not wanted or lx.KIND_ALIASES.get(alias.split(".")[0]) in wanted:
                 return text
         content = self.content()
         if self.names is not None:
@@ -390,7 +361,7 @@ class Clause:
             return self.words[content[0]].low
         if not content and self.antecedent and self.has_word("it", "them", "its", "that", "this"):
             return self.antecedent
-        vague = [w.low for w in self.words if not w.used and w.low in _NAME_PARTS]
+        vague = [w.low for w in self.words if not w.used and w.low in lx.NAME_PARTS]
         if not content and len(vague) == 1:
             return vague[0]  # "scale service to 3": let resolution say it is ambiguous
         return None
@@ -427,41 +398,6 @@ class Clause:
         if len(unexplained) > 1:
             return ""  # "scale checkout to 5 and bake a cake": words nobody understood
         return chosen
-
-
-_ENV_WORDS = {"env", "environment", "variable", "variables", "var", "vars", "export"}
-_NAME_PARTS = {"service", "app", "api", "server", "web", "db", "database", "backend"}
-_KIND_ALIASES = {
-    "deploy": "deployment",
-    "deployment": "deployment",
-    "deployments": "deployment",
-    "deployment.apps": "deployment",
-    "sts": "statefulset",
-    "statefulset": "statefulset",
-    "ds": "daemonset",
-    "daemonset": "daemonset",
-    "pod": "pod",
-    "po": "pod",
-    "pods": "pod",
-    "svc": "service",
-    "service": "service",
-    "node": "node",
-    "no": "node",
-    "hpa": "hpa",
-    "cm": "configmap",
-    "configmap": "configmap",
-    "secret": "secret",
-    "rs": "replicaset",
-    "replicaset": "replicaset",
-    "job": "job",
-    "cronjob": "cronjob",
-    "cj": "cronjob",
-    "ingress": "ingress",
-    "ing": "ingress",
-    "pvc": "pvc",
-    "ns": "namespace",
-    "namespace": "namespace",
-}
 
 
 def _follows(lows: list[str], start: int, tail: tuple[str, ...]) -> bool:

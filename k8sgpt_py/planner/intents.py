@@ -2,22 +2,34 @@
 
 An intent names its tool, the cues (lexicon.py) that may head it, and a builder that reads
 the clause's slots into the tool's arguments (or None: "not me"). The first intent whose
-cue appears and whose builder answers wins. Adding an intent is one entry in ``INTENTS``.
+cue appears and whose builder answers wins. Adding an intent is one entry in ``INTENTS``
+(plus its verbs in lexicon.py), e.g. for a tool ``suspend_cronjob(name, namespace)``::
+
+    _cue("suspend", "suspend|pause")                                   # lexicon.py
+    Intent("suspend", "suspend_cronjob", ("suspend",),
+           lambda c: named(c, ("CronJob",)), ("suspend the nightly cronjob",))
+
+Write intents are never built from a negated, conditional or asked clause (Clause.is_blocked),
+and ``kai help`` lists every entry with its verbs and examples.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from k8sgpt_py.planner import lexicon as lx
+from k8sgpt_py.planner import reads
 from k8sgpt_py.planner.clause import Clause
+from k8sgpt_py.planner.reads import (
+    KINDS,
+    SCALABLE,
+    WORKLOADS,
+    Args,
+    named,
+    where,
+)
 from k8sgpt_py.planner.slots import REPLICA_NOUNS, Number
-
-WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
-SCALABLE = ("Deployment", "StatefulSet")
-Args = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -30,17 +42,6 @@ class Intent:
     build: Callable[[Clause], Args | None]
     examples: tuple[str, ...]
     is_write: bool = True
-
-
-def _where(c: Clause, args: Args) -> Args:
-    if c.slots.namespace:
-        args["namespace"] = c.slots.namespace
-    return args
-
-
-def _named(c: Clause, kinds: tuple[str, ...], ref_kinds: tuple[str, ...] = ()) -> Args | None:
-    name = c.target(kinds, ref_kinds=ref_kinds or tuple(k.lower() for k in kinds))
-    return _where(c, {"name": name}) if name else None
 
 
 # -- scale -------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def _scale(c: Clause) -> Args | None:
     if amount is None:
         return None
     name = c.target(SCALABLE, ref_kinds=("deployment", "statefulset"))
-    return _where(c, {"name": name, **amount}) if name else None
+    return where(c, {"name": name, **amount}) if name else None
 
 
 def _scale_amount(c: Clause, numbers: list[Number], down: bool) -> Args | None:
@@ -121,13 +122,13 @@ def _scale_amount(c: Clause, numbers: list[Number], down: bool) -> Args | None:
 
 
 def _restart(c: Clause) -> Args | None:
-    return _named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
+    return named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
 
 
 def _rollback(c: Clause) -> Args | None:
     if c.slots.image:
         return None
-    args = _named(c, ("Deployment",), ("deployment",))
+    args = named(c, ("Deployment",), ("deployment",))
     revisions = [n for n in c.slots.numbers if n.before in ("revision", "rev")]
     if args and revisions:
         args["to_revision"] = int(revisions[0].value)
@@ -147,14 +148,14 @@ def _image(c: Clause) -> Args | None:
     args: Args = {"name": name, "image": c.slots.image}
     if c.slots.container:
         args["container"] = c.slots.container
-    return _where(c, args)
+    return where(c, args)
 
 
 def _resources(c: Clause) -> Args | None:
     wanted = _resource_values(c)
     if not wanted:
         return None
-    args = _named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
+    args = named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
     if args is None:
         return None
     if c.slots.container:
@@ -195,7 +196,7 @@ _RESOURCE = {"cpu": "cpu", "memory": "memory", "mem": "memory", "ram": "memory"}
 def _env(c: Clause) -> Args | None:
     if not c.slots.env:
         return None
-    args = _named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
+    args = named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
     if args is None:
         return None
     if c.slots.container:
@@ -206,7 +207,7 @@ def _env(c: Clause) -> Args | None:
 def _hpa(c: Clause) -> Args | None:
     if not (c.refs and c.refs[0][0] == "hpa") and not c.has_word("hpa", "autoscaler"):
         return None
-    args = _named(c, ("HorizontalPodAutoscaler",), ("hpa",))
+    args = named(c, ("HorizontalPodAutoscaler",), ("hpa",))
     if args is None or len(c.slots.numbers) != 1:
         return None
     bound = next((w.low for w in c.words if w.low in ("max", "maximum", "min", "minimum")), None)
@@ -220,7 +221,7 @@ def _capacity(c: Clause) -> Args | None:
     when = _when(c)
     if when is None:
         return None
-    args = _named(c, SCALABLE, ("deployment", "statefulset"))
+    args = named(c, SCALABLE, ("deployment", "statefulset"))
     return args | {"when": when} if args else None
 
 
@@ -250,7 +251,7 @@ def _delete_pod(c: Clause) -> Args | None:
     if c.slots.numbers and not c.refs:
         return None
     if c.refs or c.has_word("pod", "po"):
-        return _named(c, ("Pod",), ("pod",))
+        return named(c, ("Pod",), ("pod",))
     return None
 
 
@@ -258,7 +259,7 @@ def _delete_other(c: Clause) -> Args | None:
     kinds = [k for k in c.kind_words() if lx.KIND_WORDS[k] not in ("pod", "event")]
     if c.refs:
         alias, text = c.refs[0]
-        return _where(c, {"name": text.split("/", 1)[1], "kind": alias})
+        return where(c, {"name": text.split("/", 1)[1], "kind": alias})
     if (
         c.has("delete", "remove")
         and c.has_word("namespace", "ns")
@@ -269,106 +270,13 @@ def _delete_other(c: Clause) -> Args | None:
     if len(kinds) != 1 or not c.has("delete", "remove"):
         return None
     kind = lx.KIND_WORDS[kinds[0]]
-    name = c.target((), ref_kinds=(kind,)) if c.names is None else c.target(_KINDS.get(kind, ()))
-    return _where(c, {"name": name, "kind": kind}) if name else None
-
-
-_KINDS = {
-    "deployment": ("Deployment",),
-    "statefulset": ("StatefulSet",),
-    "daemonset": ("DaemonSet",),
-    "service": ("Service",),
-    "configmap": ("ConfigMap",),
-    "secret": ("Secret",),
-    "node": ("Node",),
-    "job": ("Job",),
-    "cronjob": ("CronJob",),
-    "hpa": ("HorizontalPodAutoscaler",),
-    "pvc": ("PersistentVolumeClaim",),
-    "ingress": ("Ingress",),
-}
+    name = c.target((), ref_kinds=(kind,)) if c.names is None else c.target(KINDS.get(kind, ()))
+    return where(c, {"name": name, "kind": kind}) if name else None
 
 
 def _node(c: Clause) -> Args | None:
     name = c.target(("Node",), ref_kinds=("node",))
     return {"name": name} if name else None
-
-
-# -- reads ---------------------------------------------------------------------------------------
-
-
-def _logs(c: Clause) -> Args | None:
-    if not c.has("logs"):
-        return None
-    args = _named(c, ("Pod", *WORKLOADS), ("pod", "deployment", "statefulset", "daemonset"))
-    if args is None:
-        return None
-    tails = [
-        n
-        for n in c.slots.numbers
-        if n.before in ("last", "tail", "first") or n.after in ("lines", "line")
-    ]
-    tail_flag = next((f.split("=")[1] for f in c.slots.flags if f.startswith("tail=")), None)
-    if tails:
-        args["tail_lines"] = int(tails[0].value)
-    elif tail_flag and tail_flag.isdigit():
-        args["tail_lines"] = int(tail_flag)
-    if c.slots.previous or c.has_word("previous", "crashed", "crash", "prior", "crashing"):
-        args["previous"] = True
-    return args
-
-
-def _list(c: Clause) -> Args | None:
-    plurals = [w for w in c.kind_words() if w in lx.PLURAL_KINDS or w in ("ns",)]
-    running = c.has_word("running") and not plurals and c.has_word("what", "is")
-    if not plurals and not running:
-        return None
-    if c.content():
-        return None
-    kind = lx.KIND_WORDS[plurals[0]] if plurals else "pod"
-    args: Args = {"kind": kind}
-    if c.slots.all_namespaces:
-        args["all_namespaces"] = True
-    elif c.slots.namespace:
-        args["namespace"] = c.slots.namespace
-    return args
-
-
-def _get(c: Clause) -> Args | None:
-    yaml = "yaml" in c.slots.flags or c.has_word("yaml", "manifest", "spec")
-    kinds = [lx.KIND_WORDS[k] for k in c.kind_words() if k not in lx.PLURAL_KINDS]
-    said_get = any(w.low == "get" for w in c.words)
-    if not yaml and not (said_get and kinds):
-        return None
-    return _describe_args(c, kinds)
-
-
-def _describe(c: Clause) -> Args | None:
-    kinds = [lx.KIND_WORDS[k] for k in c.kind_words() if k not in lx.PLURAL_KINDS]
-    return _describe_args(c, kinds)
-
-
-def _describe_args(c: Clause, kinds: list[str]) -> Args | None:
-    kinds = [k for k in kinds if k != "service" or _service_is_kind(c)]
-    pool = _KINDS.get(kinds[0], WORKLOADS) if kinds else (*WORKLOADS, "Node", "Pod", "Service")
-    name = c.target(pool, ref_kinds=())
-    if not name:
-        return None
-    args: Args = {"name": name}
-    if kinds and "/" not in name:
-        args["kind"] = kinds[0]
-    return _where(c, args)
-
-
-def _service_is_kind(c: Clause) -> bool:
-    """``service cart`` and ``svc cart`` name a Service; ``the cart service`` is a habit."""
-    for i, w in enumerate(c.words):
-        if w.low == "svc":
-            return True
-        nxt = c.words[i + 1] if i + 1 < len(c.words) else None
-        if w.low == "service" and nxt is not None and not nxt.used and nxt.low not in lx.FILLER:
-            return True
-    return False
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -473,7 +381,7 @@ INTENTS: tuple[Intent, ...] = (
         "logs",
         "get_pod_logs",
         ("logs",),
-        _logs,
+        reads.logs,
         (
             "logs of worker",
             "show the last 50 lines of worker logs",
@@ -499,7 +407,7 @@ INTENTS: tuple[Intent, ...] = (
         "list",
         "list_resources",
         ("read", "describe"),
-        _list,
+        reads.listing,
         (
             "list pods in shop",
             "which pods are running in staging",
@@ -512,7 +420,7 @@ INTENTS: tuple[Intent, ...] = (
         "get",
         "get_resource",
         ("read",),
-        _get,
+        reads.get,
         ("get secret payment-keys", "show me the yaml of checkout"),
         is_write=False,
     ),
@@ -520,7 +428,7 @@ INTENTS: tuple[Intent, ...] = (
         "describe",
         "describe_resource",
         ("describe", "read"),
-        _describe,
+        reads.describe,
         ("describe checkout", "tell me about node-b", "how many replicas does frontend have"),
         is_write=False,
     ),

@@ -271,3 +271,60 @@ LOAD_WORDS = _words(
     traffic load demand rush peak surge spike crowd crowds
     """
 )
+
+
+RESOURCE_WORDS = {
+    "cpu": "cpu",
+    "cpus": "cpu",
+    "memory": "memory",
+    "mem": "memory",
+    "ram": "memory",
+}
+
+# verb phrases with the target in the middle: "roll payment back", "mark node-c unschedulable"
+GAPS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
+    (frozenset({"roll", "rolls"}), ("back",), "rollback"),
+    (frozenset({"mark", "make", "set", "flag"}), ("unschedulable",), "cordon"),
+    (frozenset({"mark", "make", "set", "flag"}), ("schedulable",), "uncordon"),
+    (frozenset({"take", "pull"}), ("out", "of"), "cordon"),
+    (frozenset({"put", "bring"}), ("back",), "uncordon"),
+    (frozenset({"get"}), ("ready",), "prepare"),
+    (frozenset({"bring"}), ("down", "to"), "down"),
+    (frozenset({"take"}), ("down", "to"), "down"),
+    (frozenset({"cut"}), ("in", "half"), "down"),
+)
+
+
+ENV_WORDS = {"env", "environment", "variable", "variables", "var", "vars", "export"}
+NAME_PARTS = {"service", "app", "api", "server", "web", "db", "database", "backend"}
+KIND_ALIASES = {
+    "deploy": "deployment",
+    "deployment": "deployment",
+    "deployments": "deployment",
+    "deployment.apps": "deployment",
+    "sts": "statefulset",
+    "statefulset": "statefulset",
+    "ds": "daemonset",
+    "daemonset": "daemonset",
+    "pod": "pod",
+    "po": "pod",
+    "pods": "pod",
+    "svc": "service",
+    "service": "service",
+    "node": "node",
+    "no": "node",
+    "hpa": "hpa",
+    "cm": "configmap",
+    "configmap": "configmap",
+    "secret": "secret",
+    "rs": "replicaset",
+    "replicaset": "replicaset",
+    "job": "job",
+    "cronjob": "cronjob",
+    "cj": "cronjob",
+    "ingress": "ingress",
+    "ing": "ingress",
+    "pvc": "pvc",
+    "ns": "namespace",
+    "namespace": "namespace",
+}
