@@ -97,3 +97,30 @@ def test_intents_mark_writes_as_the_registry_does():
     for intent in INTENTS:
         assert intent.tool in tools, intent.tool
         assert intent.is_write == tools[intent.tool].is_mutating, intent.name
+
+
+WRITE_EXAMPLES = [e for i in INTENTS if i.is_write for e in i.examples]
+GUARDS = [
+    "don't {}",
+    "please do not {}",
+    "never {}",
+    "why did someone {}",
+    "should I {}?",
+    "how do I {}",
+    "did you {}",
+    "{} if it is slow",
+    "{} unless it is busy",
+    "who would {}",
+]
+
+
+@pytest.mark.parametrize("guard", GUARDS)
+def test_no_write_example_survives_negation_or_a_question(cluster, guard):
+    from k8sgpt_py.tools.registry import all_tools
+
+    writes = {n for n, t in all_tools().items() if t.is_mutating}
+    for example in WRITE_EXAMPLES:
+        request = guard.format(example)
+        for names in (ClusterNames(cluster), None):
+            calls = parse(request, names) or []
+            assert not [c for c in calls if c.tool in writes], request
