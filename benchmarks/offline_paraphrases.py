@@ -1,10 +1,10 @@
 """Issue 12 figure: how many plain-English paraphrases the offline planner gets right.
 
-    python3 benchmarks/offline_paraphrases.py [--misses]
+    python3 benchmarks/offline_paraphrases.py
 
 Reads tests/unit/offline_corpus.yaml (tuned on) and tests/unit/offline_corpus_heldout.yaml
 (written first, never tuned to), plans every request offline against a fresh sandbox, and
-prints the accuracy of each. A request is right when it gives exactly the expected tool calls
+prints the accuracy of each and every miss. A request is right when it gives exactly the expected tool calls
 (names compared as the object they resolve to, as the tools resolve them), the expected
 diagnostic question, or, for a negative example, no write at all.
 """
@@ -178,9 +178,7 @@ def sandbox_cluster() -> Iterator[CachedCluster]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", action="store_true", help="list every miss (default: on)")
-    parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     for cluster in sandbox_cluster():
         for label, path in (("corpus", CORPUS), ("held-out", HELDOUT)):
             entries = load(path)
