@@ -136,6 +136,9 @@ def test_offline_parse_returns_none_when_not_understood(text):
         ("anything unusual in shop", Question("anomalies", None, "shop")),
         ("is there anything unusual in the metrics", Question("anomalies")),
         ("any anomalies -n shop", Question("anomalies", None, "shop")),
+        ("tell me why worker keeps crashing", Question("explain", "worker")),
+        ("why are pods pending in staging", Question("scan", None, "staging")),
+        ("checkout is down", Question("explain", "checkout")),
     ],
 )
 def test_questions_are_answered_by_a_command(text, expected):
