@@ -37,6 +37,11 @@ def run_request(app_ctx: AppContext, request: str) -> None:
     from k8sgpt_py.request import RequestOptions, clean_request, handle_request
 
     clean_request(request)  # bad input fails before any connection is made
+    from k8sgpt_py.planner.guide import is_help
+
+    if is_help(request):
+        show_help(app_ctx)
+        return
     if app_ctx.offline or not app_ctx.settings.has_llm:
         from k8sgpt_py.planner.questions import question
 
@@ -58,6 +63,19 @@ def run_request(app_ctx: AppContext, request: str) -> None:
         llm=llm_planner(app_ctx, ui),
     )
     finish(app_ctx, outcome, ui)
+
+
+def show_help(app_ctx: AppContext) -> None:
+    """What kai understands offline, generated from the planner's own lexicon."""
+    from k8sgpt_py.planner.guide import offline_help, offline_help_text
+
+    if app_ctx.output in ("json", "yaml"):
+        from k8sgpt_py.render.emit import document, emit_data
+
+        doc = document("OfflineHelp", offline_help())
+        emit_data(doc, app_ctx.output, app_ctx.terminal.stdout)
+        return
+    app_ctx.terminal.stdout.write(offline_help_text() + "\n")
 
 
 def answer_question(app_ctx: AppContext, asked: Question) -> None:
@@ -112,7 +130,11 @@ def interactive(app_ctx: AppContext, help_text: str) -> None:
     history = _load_history(state_dir() / "repl_history")
     err = app_ctx.terminal.err()
     planner = "the offline planner" if not app_ctx.settings.has_llm else app_ctx.settings.model
-    err.print(f"kai interactive ({planner}). Ask away; 'exit' or Ctrl-D leaves.", highlight=False)
+    err.print(
+        f"kai interactive ({planner}). Ask away; 'help' lists what kai understands, "
+        "'exit' or Ctrl-D leaves.",
+        highlight=False,
+    )
     while True:
         try:
             line = input("kai> ").strip()

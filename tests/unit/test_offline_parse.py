@@ -136,6 +136,9 @@ def test_offline_parse_returns_none_when_not_understood(text):
         ("anything unusual in shop", Question("anomalies", None, "shop")),
         ("is there anything unusual in the metrics", Question("anomalies")),
         ("any anomalies -n shop", Question("anomalies", None, "shop")),
+        ("tell me why worker keeps crashing", Question("explain", "worker")),
+        ("why are pods pending in staging", Question("scan", None, "staging")),
+        ("checkout is down", Question("explain", "checkout")),
     ],
 )
 def test_questions_are_answered_by_a_command(text, expected):
@@ -152,3 +155,55 @@ def test_requests_that_are_not_questions(text):
 def test_question_teaches_its_command():
     assert Question("anomalies", None, "shop").as_command() == "kai -n shop anomalies"
     assert Question("explain", "worker").as_command() == "kai explain worker"
+
+
+# -- the lexicon planner: slots and safety without a cluster -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        ("scale cart to a dozen pods", Call("scale_workload", {"name": "cart", "replicas": 12})),
+        ("scale cart to half a dozen", Call("scale_workload", {"name": "cart", "replicas": 6})),
+        ("add a couple of pods to cart", Call("scale_workload", {"name": "cart", "change": 2})),
+        ("double frontend", Call("scale_workload", {"name": "frontend", "percent": 100.0})),
+        ("halve frontend", Call("scale_workload", {"name": "frontend", "percent": -50.0})),
+        ("grow frontend by 30%", Call("scale_workload", {"name": "frontend", "percent": 30.0})),
+        ("give cart 1gb of memory", Call("set_resources", {"name": "cart", "memory_limit": "1G"})),
+        ("give cart 2 cores", Call("set_resources", {"name": "cart", "cpu_limit": "2"})),
+        (
+            "bounce worker -n staging",
+            Call("restart_workload", {"name": "worker", "namespace": "staging"}),
+        ),
+        ("mark node-c as unschedulable", Call("cordon_node", {"name": "node-c"})),
+        ("tail -n 30 of worker logs", Call("get_pod_logs", {"name": "worker", "tail_lines": 30})),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_lexicon_slots_without_cluster_names(text, call):
+    assert parse(text) == [call]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't restart checkout",
+        "never drain node-a",
+        "why did someone scale cart to 5",
+        "restart frontend if it is slow",
+        "I scaled checkout to 3 yesterday",
+        "the frontend was restarted twice",
+        "set the selector of svc/legacy-api to app=worker",
+    ],
+)
+def test_lexicon_never_plans_a_write_it_was_not_asked_for(text):
+    assert parse(text) is None
+
+
+def test_did_you_mean_names_the_verb_a_typo_was():
+    from k8sgpt_py.planner.offline import did_you_mean
+
+    assert did_you_mean("sclae checkout to 3") == "scale"
+    assert did_you_mean("restrat the frontend") == "restart"
+    assert did_you_mean("don't restart checkout") is None
+    assert did_you_mean("make the frontend faster") is None

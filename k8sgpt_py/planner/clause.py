@@ -1,0 +1,436 @@
+"""One clause of a request, read into cues and slots; the target found among its words.
+
+The target is not "whatever word follows the verb": every word no cue or slot took is a
+candidate, alone or joined with its neighbours ("cart service" -> ``cartservice``), scored
+against the cluster's real names with :func:`k8sgpt_py.cluster.resolve.name_score`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from k8sgpt_py.planner import lexicon as lx
+from k8sgpt_py.planner.slots import (
+    FACTORS,
+    REPLICA_NOUNS,
+    Number,
+    Slots,
+    Word,
+    is_image,
+    pair,
+    parse_number,
+    percent,
+    quantity,
+    tokenize,
+)
+
+NAME_SCORE_MIN = 0.7  # the guardrail's own bar for "the request mentions it"
+_NAMEISH = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+_REF = re.compile(r"^([a-z.]+)/([a-z0-9][a-z0-9.\-]*)$")
+
+
+class NameIndex(Protocol):
+    """The cluster's object names, fetched once per request and kind."""
+
+    def names(self, kind: str) -> Sequence[tuple[str, str | None]]:
+        """(name, namespace) of every object of a kind."""
+
+    def namespaces(self) -> set[str]:
+        """Every namespace name."""
+
+
+@dataclass
+class Clause:
+    """A clause's words, its cues in order, its slots and what it may refer back to."""
+
+    words: list[Word]
+    names: NameIndex | None = None
+    antecedent: str | None = None
+    cues: list[tuple[str, int]] = field(default_factory=list)
+    slots: Slots = field(default_factory=Slots)
+    refs: list[tuple[str, str]] = field(default_factory=list)  # (kind alias, ref text)
+    start: int = 0
+
+    # -- reading -------------------------------------------------------------------------
+
+    @classmethod
+    def read(cls, text: str, names: NameIndex | None, antecedent: str | None) -> Clause:
+        """Tokenise, strip politeness, then take flags, pairs, refs, cues and slots."""
+        clause = cls(tokenize(text), names, antecedent)
+        clause._strip_polite()
+        clause._flags()
+        clause._pairs()
+        clause._refs()
+        clause._cues()
+        clause._image()
+        clause._namespace()
+        clause._container()
+        clause._numbers()
+        clause._resources()
+        if not clause.cues and any(
+            n.before == "to" and n.after in REPLICA_NOUNS for n in clause.slots.numbers
+        ):
+            clause.cues.append(("scale", clause.slots.numbers[0].index))
+        return clause
+
+    def _strip_polite(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for opener in sorted(lx.POLITE_OPENERS, key=len, reverse=True):
+                parts = opener.split()
+                got = [w.low for w in self.words[self.start : self.start + len(parts)]]
+                if got == parts and len(self.words) > self.start + len(parts):
+                    for w in self.words[self.start : self.start + len(parts)]:
+                        w.used = True
+                    self.start += len(parts)
+                    changed = True
+                    break
+        if [w.low for w in self.words[self.start : self.start + 2]] in (["do", "a"], ["do", "an"]):
+            self.words[self.start].used = self.words[self.start + 1].used = True
+            self.start += 2
+
+    def _flags(self) -> None:
+        words = self.words
+        for i, w in enumerate(words):
+            nxt = words[i + 1] if i + 1 < len(words) else None
+            if w.low == "-n" and nxt is not None and nxt.low.isdigit():
+                self.slots.flags.add(f"tail={nxt.low}")
+                w.used = nxt.used = True
+            elif w.low in ("-n", "--namespace") and nxt is not None:
+                self.slots.namespace, w.used, nxt.used = nxt.low, True, True
+            elif w.low.startswith("--namespace="):
+                self.slots.namespace, w.used = w.low.split("=", 1)[1], True
+            elif w.low in ("-a", "--all-namespaces"):
+                self.slots.all_namespaces = w.used = True
+            elif w.low in ("-p", "--previous"):
+                self.slots.previous = w.used = True
+            elif w.low == "--tail" and nxt is not None:
+                self.slots.flags.add(f"tail={nxt.low}")
+                w.used = nxt.used = True
+            elif w.low.startswith("--tail="):
+                self.slots.flags.add(f"tail={w.low.split('=', 1)[1]}")
+                w.used = True
+            elif w.low == "-o" and nxt is not None and nxt.low in ("yaml", "json", "wide"):
+                self.slots.flags.add("yaml")
+                w.used = nxt.used = True
+
+    def _pairs(self) -> None:
+        envy = any(w.low in lx.ENV_WORDS for w in self.words)
+        for w in self.words:
+            if w.used or not (found := pair(w.text)):
+                continue
+            key, value = found
+            low = key.lower()
+            if low in lx.RESOURCE_WORDS:
+                self.slots.flags.add(f"{lx.RESOURCE_WORDS[low]}={value}")
+            elif low in ("ingressclassname", "selector", "targetport"):
+                continue
+            elif not (key.isupper() or "_" in key) and is_image(value) and "/" in value:
+                self.slots.container, self.slots.image = low, value
+            elif key.isupper() or "_" in key or envy:
+                self.slots.env[key] = value
+            else:
+                continue  # "app=worker" is a label or selector, not a variable
+            w.used = True
+
+    def _refs(self) -> None:
+        imagey = any(w.low in ("image", "tag", "version", "upgrade", "deploy") for w in self.words)
+        for w in self.words:
+            match = _REF.match(w.low)
+            if w.used or not match:
+                continue
+            known = match.group(1).split(".")[0] in lx.KIND_ALIASES
+            if known or (match.group(1).isalpha() and not imagey):
+                self.refs.append((match.group(1), w.low))  # unknown kinds: the tool says so
+                w.used = True
+
+    def _cues(self) -> None:
+        words, i = self.words, 0
+        while i < len(words):
+            if words[i].used:
+                i += 1
+                continue
+            for size in range(min(lx.MAX_CUE_WORDS, len(words) - i), 0, -1):
+                span = words[i : i + size]
+                if any(w.used for w in span):
+                    continue
+                phrase = " ".join(w.low for w in span)
+                cue = lx.CUES.get(phrase)
+                if cue:
+                    self.cues.append((cue, i))
+                    if cue == "factor":
+                        self.slots.factor = FACTORS[phrase]
+                    for w in span:
+                        w.used = True
+                    i += size - 1
+                    break
+            i += 1
+        lows = [w.low for w in words]
+        for heads, tail, cue in lx.GAPS:
+            for i, low in enumerate(lows):
+                if low in heads and _follows(lows, i + 1, tail):
+                    self.cues.append((cue, i))
+                    words[i].used = True
+        self.cues.sort(key=lambda c: c[1])
+
+    def _image(self) -> None:
+        imagey = self.has("image") or any(w.low in ("image", "tag", "version") for w in self.words)
+        for w in self.words:
+            if w.used or self.slots.image:
+                continue
+            if is_image(w.text) and (imagey or not re.match(r"^\d+(\.\d+)?$", w.text)):
+                if "/" in w.text and w.low.split("/")[0] in lx.KIND_ALIASES:
+                    continue
+                self.slots.image, w.used = w.text, True
+
+    def _namespace(self) -> None:
+        words = self.words
+        known = self.names.namespaces() if self.names is not None else None
+        for i, w in enumerate(words):
+            low = w.low
+            if low in ("everywhere", "cluster-wide") or (
+                low == "all" and i + 1 < len(words) and words[i + 1].low == "namespaces"
+            ):
+                self.slots.all_namespaces = w.used = True
+                if low == "all":
+                    words[i + 1].used = True
+                continue
+            if w.used or low not in ("in", "from", "on", "within", "inside", "namespace", "ns"):
+                continue
+            j = i + 1
+            while j < len(words) and words[j].low in ("the", "namespace", "ns"):
+                j += 1
+            if j >= len(words) or words[j].used:
+                continue
+            cand = words[j].low
+            explicit = low in ("namespace", "ns") or j > i + 1
+            if known is None and low not in ("in", "namespace", "ns") and not explicit:
+                continue
+            if (
+                known is None
+                and j + 1 < len(words)
+                and words[j + 1].low not in ("namespace", "ns", "to", "and")
+                and not explicit
+            ):
+                continue
+            if not _is_namespace(cand, known, explicit=explicit):
+                continue
+            self.slots.namespace = cand
+            for k in range(i, j + 1):
+                words[k].used = True
+            if j + 1 < len(words) and words[j + 1].low in ("namespace", "ns"):
+                words[j + 1].used = True
+
+    def _container(self) -> None:
+        words = self.words
+        for i, w in enumerate(words[:-1]):
+            if w.low in ("container", "-c") and not words[i + 1].used:
+                name = words[i + 1].low
+                if _NAMEISH.match(name) and name not in lx.FILLER:
+                    self.slots.container, w.used, words[i + 1].used = name, True, True
+
+    def _numbers(self) -> None:
+        words, i = self.words, 0
+        while i < len(words):
+            w = words[i]
+            if w.used:
+                i += 1
+                continue
+            pct = percent(w.low)
+            if w.low in FACTORS:
+                self.slots.factor, w.used = FACTORS[w.low], True
+            elif pct is not None:
+                self._number(pct, i, 1, is_percent=True)
+            elif quantity(w.low) and not re.match(r"^\d+$", w.low):
+                i += 1
+                continue
+            elif found := parse_number(words, i):
+                value, size = found
+                nxt = words[i + size].low if i + size < len(words) else ""
+                if nxt in ("cores", "core", "cpus", "cpu") and size == 1 and w.low[0].isdigit():
+                    i += 1
+                    continue
+                self._number(value, i, size, is_percent=nxt in ("percent", "%", "pct"))
+                i += size
+                continue
+            i += 1
+        pairs = set(itertools.pairwise(w.low for w in words))
+        if ("in", "half") in pairs or ("by", "half") in pairs:
+            self.slots.factor = -50.0
+
+    def _number(self, value: float, i: int, size: int, *, is_percent: bool) -> None:
+        words = self.words
+        before = words[i - 1].low if i > 0 else ""
+        after = words[i + size].low if i + size < len(words) else ""
+        if is_percent and after in ("percent", "%", "pct"):
+            words[i + size].used = True
+            after = words[i + size + 1].low if i + size + 1 < len(words) else ""
+        if before == "from" and not is_percent and after not in REPLICA_NOUNS:
+            for w in words[i : i + size]:
+                w.used = True  # "from 2 to 4": the current count, not the wanted one
+            return
+        self.slots.numbers.append(Number(value, i, before, after, is_percent))
+        for w in words[i : i + size]:
+            w.used = True
+
+    def _resources(self) -> None:
+        words = self.words
+        for i, w in enumerate(words):
+            if w.used:
+                continue
+            qty = quantity(w.low)
+            nxt = words[i + 1].low if i + 1 < len(words) else ""
+            if qty is None and nxt in ("cores", "core", "cpus", "cpu") and re.match(r"^\d", w.low):
+                qty = w.low
+            if qty is not None and re.match(r"^\d+(\.\d+)?$", qty) and not nxt.startswith("c"):
+                continue
+            if qty is not None:
+                self.slots.quantities.append(qty)
+                w.used = True
+                if nxt in ("cores", "core", "cpus"):
+                    words[i + 1].used = True
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def has(self, *cues: str) -> bool:
+        """Does a cue of these kinds appear?"""
+        return any(c in cues for c, _ in self.cues)
+
+    def head(self) -> str | None:
+        """The first cue, the clause's main verb."""
+        return self.cues[0][0] if self.cues else None
+
+    def has_word(self, *lows: str) -> bool:
+        """Is one of these words (lower case) in the clause, used or not?"""
+        return any(w.low in lows for w in self.words)
+
+    def kind_words(self) -> list[str]:
+        """Kind words the clause names (``deployment``, ``pods``...), as typed in lower case."""
+        return [w.low for w in self.words if not w.used and w.low in lx.KIND_WORDS]
+
+    def is_blocked(self) -> bool:
+        """Negated, conditional or asked: never a write."""
+        first = self.words[self.start].low if self.start < len(self.words) else ""
+        if first in lx.QUESTION_OPENERS:
+            return True
+        if any(w.low in lx.BLOCKERS for w in self.words if not w.used):
+            return True
+        return not self._participle_is_requested()
+
+    def _participle_is_requested(self) -> bool:
+        """A participle asks ("checkout should be restarted"), or reports ("I restarted it")."""
+        if not self.cues:
+            return True
+        _, at = self.cues[0]
+        if not self.words[at].low.endswith("ed") or self.words[at].low == "need":
+            return True
+        before = {w.low for w in self.words[:at]}
+        return bool(before & {"be", "get", "gets", "want", "wants", "like", "need", "needs"})
+
+    def content(self) -> list[int]:
+        """Indexes of words that may name a target."""
+        return [
+            i
+            for i, w in enumerate(self.words)
+            if not w.used
+            and w.low not in lx.FILLER
+            and w.low not in lx.KIND_WORDS
+            and w.low not in lx.BLOCKERS
+            and w.low not in lx.QUESTION_OPENERS
+            and _NAMEISH.match(w.low)
+            and (len(w.low) > 1 or w.low.isdigit())
+        ]
+
+    def target(self, kinds: Iterable[str], *, ref_kinds: Iterable[str] = ()) -> str | None:
+        """The one object the clause names among ``kinds`` (a ref, a real name or a lone word)."""
+        wanted = {k.lower() for k in ref_kinds}
+        for alias, text in self.refs:
+            if not wanted or lx.KIND_ALIASES.get(alias.split(".")[0]) in wanted:
+                return text
+        content = self.content()
+        if self.names is not None:
+            found = self._resolve(content, tuple(kinds))
+            if found is not None:
+                return found or None
+        if len(content) == 1:
+            return self.words[content[0]].low
+        if not content and self.antecedent and self.has_word("it", "them", "its", "that", "this"):
+            return self.antecedent
+        vague = [w.low for w in self.words if not w.used and w.low in lx.NAME_PARTS]
+        if not content and len(vague) == 1:
+            return vague[0]  # "scale service to 3": let resolution say it is ambiguous
+        return None
+
+    def _resolve(self, content: list[int], kinds: tuple[str, ...]) -> str | None:
+        """Best real name over the content words and their joins; "" when two names compete."""
+        assert self.names is not None
+        if not content:
+            return None
+        pool: list[tuple[str, str | None]] = []
+        for kind in kinds:
+            pool.extend(self.names.names(kind))
+        if self.slots.namespace:
+            pool = [p for p in pool if p[1] in (None, self.slots.namespace)]
+        names = {n for n, _ in pool}
+        matches: list[tuple[float, int, int, str]] = []  # score, words covered, start, name
+        for i in content:
+            for size, span in _spans(self.words, i):
+                for name in names:
+                    score = _score(span, name)
+                    if score >= NAME_SCORE_MIN:
+                        matches.append((score, size, i, name))
+        if not matches:
+            return None
+        matches.sort(key=lambda m: (-m[0], -m[1]))
+        score, size, start, chosen = matches[0]
+        covered = set(range(start, start + size))
+        for other_score, _, other_start, name in matches[1:]:
+            if other_start not in covered and name != chosen and other_score >= 0.85:
+                return ""  # "restart checkout because cart is slow": two objects, no guessing
+        unexplained = [
+            i for i in content if i not in covered and not any(m[2] == i for m in matches)
+        ]
+        if len(unexplained) > 1:
+            return ""  # "scale checkout to 5 and bake a cake": words nobody understood
+        return chosen
+
+
+def _follows(lows: list[str], start: int, tail: tuple[str, ...]) -> bool:
+    """Does ``tail`` occur in ``lows`` at or after ``start`` (within five words)?"""
+    for j in range(start, min(len(lows), start + 5)):
+        if tuple(lows[j : j + len(tail)]) == tail:
+            return True
+    return False
+
+
+def _spans(words: list[Word], i: int) -> list[tuple[int, str]]:
+    """The word at ``i`` alone and joined with up to two following words (size, text)."""
+    out = [(1, words[i].low)]
+    joined = [words[i].low]
+    for j in range(i + 1, min(i + 3, len(words))):
+        if words[j].used and words[j].low not in ("service", "svc", "api"):
+            break
+        if words[j].low in ("the", "a", "of", "in", "to", "and"):
+            break
+        joined.append(words[j].low)
+        out.extend([(len(joined), "".join(joined)), (len(joined), "-".join(joined))])
+    return out
+
+
+def _score(span: str, name: str) -> float:
+    from k8sgpt_py.cluster.resolve import name_score
+
+    return name_score(span, name)
+
+
+def _is_namespace(word: str, known: set[str] | None, *, explicit: bool) -> bool:
+    if "/" in word or word in lx.FILLER or word in lx.KIND_WORDS or word in lx.CUES:
+        return False
+    if known is not None:
+        return word in known
+    return explicit or (bool(_NAMEISH.match(word)) and not word[0].isdigit())
