@@ -235,7 +235,7 @@ def _when(c: Clause) -> str | None:
                 continue
             rest = [w for w in c.words[i + len(parts) :] if w.low not in ("the", "this", "a")]
             strong = trigger in lx.STRONG_CAPACITY_TRIGGERS
-            if not rest or not (strong or any(w.low in lx.EVENT_WORDS for w in rest)):
+            if not rest or not (strong or any(lx.is_event_word(w.low) for w in rest)):
                 continue
             kept = [w for w in rest if w.low not in lx.LOAD_WORDS and w.low not in ("can",)]
             for w in rest:

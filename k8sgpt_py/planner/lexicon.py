@@ -7,6 +7,8 @@ kai a new synonym is one line here and a new intent is one table entry there.
 
 from __future__ import annotations
 
+import re
+
 # phrase (lower case, words separated by one space) -> cue
 CUES: dict[str, str] = {}
 
@@ -247,6 +249,13 @@ EVENT_WORDS = _words(
     evening morning noon midnight season
     """
 )
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:t[\d:]+z?)?|\d{1,2}(?::\d{2})?(?:am|pm)|\d{1,2}:\d{2}")
+
+
+def is_event_word(word: str) -> bool:
+    """A word naming when load comes: an event ("friday", "launch") or a date or time."""
+    return word in EVENT_WORDS or _DATE.fullmatch(word) is not None
 
 
 CAPACITY_TRIGGERS = (
