@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+kubectl uncordon node-c >/dev/null

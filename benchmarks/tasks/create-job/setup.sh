@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - >/dev/null <<'EOF'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tools
+EOF

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - >/dev/null <<'EOF'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: release
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: release
+  labels:
+    app: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: docker.io/library/nginx:1.26
+EOF
+kubectl -n release set image deployment/web web=registry.kai.dev/release/web:v2-broken >/dev/null
