@@ -73,10 +73,20 @@ def _grounds(scope: RequestScope, proposal: Proposal) -> bool:
             continue
         if not mention.kinds or t.kind in mention.kinds:
             return True
-        owner_ok = proposal.action != "delete" and not proposal.destructive
-        if how == "owner" and "Pod" in mention.kinds and t.kind in _OWNERS and owner_ok:
+        if "Pod" in mention.kinds and t.kind in _OWNERS and _owner_grounded(scope, proposal, how):
             return True
     return False
+
+
+def _owner_grounded(scope: RequestScope, proposal: Proposal, how: str) -> bool:
+    """Do pods named by the request ground a non-destructive change to their workload?
+
+    "fix pod/worker-5d9c-x" grounds deployment worker; "double the api pods" grounds
+    deployment api unless the request deletes ("delete the api pods" means the pods).
+    """
+    if proposal.action == "delete" or proposal.destructive:
+        return False
+    return how == "owner" or not (scope.words & _DELETE_WORDS)
 
 
 def _in_set(scope: RequestScope, proposal: Proposal) -> bool:

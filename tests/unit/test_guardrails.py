@@ -92,6 +92,9 @@ def test_guardrails_kinds_written_in_words_are_read_as_kinds(request_text, kind)
 
 def test_guardrails_a_pod_name_grounds_its_workload_but_not_its_deletion():
     assert verdict(patch("worker"), "fix pod/worker-5d9c-x") is None
+    assert verdict(patch("api", "ledger"), "double the number of api pods in ledger") is None
+    assert verdict(patch("api", "ledger"), "restart the api pods in ledger") is None
+    assert verdict(delete("api", "ledger"), "restart the api pods in ledger") is not None
     assert verdict(delete("worker"), "delete pod/worker-5d9c-x") is not None
 
 
