@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from k8sgpt_py.errors import NotFound
+from k8sgpt_py.userfiles import open_append, private_dir, write_private
 
 AUDIT_VERSION = 1
 _ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$")
@@ -69,8 +69,7 @@ class UndoStore:
 
     def ensure(self) -> None:
         """Create the directory (0700), tightening it if it already exists."""
-        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(self.path, 0o700)
+        private_dir(self.path)
 
     def save(self, record_id: str, data: dict[str, Any]) -> None:
         """Write atomically: a 0600 temporary file, then rename over the final name."""
@@ -78,18 +77,8 @@ class UndoStore:
         if final is None:
             raise ValueError(f"not an audit id: {record_id!r}")
         self.ensure()
-        tmp = self.path / f".{record_id}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"v": AUDIT_VERSION, "id": record_id, **data}, handle, default=str)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        text = json.dumps({"v": AUDIT_VERSION, "id": record_id, **data}, default=str)
+        write_private(final, text, durable=True)
 
     def load(self, record_id: str) -> dict[str, Any] | None:
         """The data kept for ``record_id``, or None (never kept, dropped, or unreadable)."""
@@ -117,7 +106,11 @@ def _store_path(log: Path) -> Path:
 
 
 class AuditLog:
-    """The audit file and its private undo store; one instance per command."""
+    """The audit file and its private undo store; one instance per command.
+
+    The log is created 0600 and its folder 0700 (a looser existing one is tightened on
+    the next write): it names every object kai changed, and where.
+    """
 
     def __init__(self, path: Path, *, store: UndoStore | None = None) -> None:
         self.path = path
@@ -127,8 +120,10 @@ class AuditLog:
 
     @contextmanager
     def _locked(self, mode: str) -> Iterator[IO[Any]]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, mode) as handle:
+        """The log opened and flock-ed: ``ab`` exclusive (created 0600 in a 0700 dir), ``rb``."""
+        if "a" in mode:
+            private_dir(self.path.parent)
+        with open_append(self.path) if "a" in mode else open(self.path, mode) as handle:
             fcntl.flock(handle, fcntl.LOCK_EX if "a" in mode else fcntl.LOCK_SH)
             try:
                 yield handle
@@ -138,8 +133,8 @@ class AuditLog:
     def check_writable(self) -> None:
         """Raise AuditWriteError unless both the log and the undo store can be written."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "ab"):
+            private_dir(self.path.parent)
+            with open_append(self.path):
                 pass
         except OSError as exc:
             raise AuditWriteError("the audit log", self.path, exc) from exc

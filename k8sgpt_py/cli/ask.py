@@ -156,13 +156,25 @@ def interactive(app_ctx: AppContext, help_text: str) -> None:
 
 
 def _load_history(path: Path) -> Callable[[], None] | None:
-    """Line editing with a history file; returns the function that saves it."""
+    """Line editing with a history file; returns the function that saves it.
+
+    The file is private (0600 in a 0700 folder) before readline writes a line to it: what
+    people type at the prompt can include credentials.
+    """
     try:
         import readline
     except ImportError:  # no readline on this platform: plain input() still works
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from k8sgpt_py.userfiles import ensure_private_file, private_dir
+
     with contextlib.suppress(OSError):
         readline.read_history_file(path)
     readline.set_history_length(1000)
-    return lambda: readline.write_history_file(path)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):  # a read-only home costs the history, not the session
+            private_dir(path.parent)
+            ensure_private_file(path)  # readline truncates and keeps the mode of what exists
+            readline.write_history_file(path)
+
+    return save

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from k8sgpt_py.sandbox.resources import ResourceType
 from k8sgpt_py.sandbox.store import ApiError
+from k8sgpt_py.userfiles import write_private
 
 READ_VERBS = frozenset({"get", "list", "watch"})
 
@@ -77,17 +77,6 @@ class Tokens:
         tokens = cls.generate()
         write_private(path, json.dumps({"admin": tokens.admin, "viewer": tokens.viewer}))
         return tokens
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` atomically to a file only the owner can read (0600 from creation on)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 def authenticate(header: str | None, tokens: Tokens) -> User:

@@ -18,7 +18,7 @@ from typing import Any
 
 from k8sgpt_py.config import state_dir
 from k8sgpt_py.errors import KaiError
-from k8sgpt_py.sandbox.auth import write_private
+from k8sgpt_py.userfiles import open_append, private_dir, write_private
 
 START_TIMEOUT_SECONDS = 15.0
 
@@ -40,12 +40,7 @@ def _paths() -> dict[str, Path]:
 
 def _private_dir() -> Path:
     """The sandbox folder, created 0700 (an older 0755 one is tightened, its files 0600)."""
-    base = _dir()
-    if not base.parent.exists():
-        base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    base.mkdir(exist_ok=True, mode=0o700)
-    if base.stat().st_mode & 0o077:
-        os.chmod(base, 0o700)
+    base = private_dir(_dir())
     for path in base.iterdir():
         if path.is_file() and path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)
@@ -111,8 +106,7 @@ def start(*, reset: bool = False) -> dict[str, Any]:
         "--tokens",
         str(paths["tokens"]),
     ]
-    log_fd = os.open(paths["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(log_fd, "ab") as log:
+    with open_append(paths["log"]) as log:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )

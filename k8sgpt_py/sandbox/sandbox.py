@@ -16,12 +16,13 @@ from typing import Any
 import yaml
 
 from k8sgpt_py.sandbox.api import Api
-from k8sgpt_py.sandbox.auth import ADMIN, VIEWER, Tokens, write_private
+from k8sgpt_py.sandbox.auth import ADMIN, VIEWER, Tokens
 from k8sgpt_py.sandbox.faults import Fault, FaultSet
 from k8sgpt_py.sandbox.kubelet import Kubelet
 from k8sgpt_py.sandbox.seed import read_registry, seed
 from k8sgpt_py.sandbox.store import Store
 from k8sgpt_py.sandbox.tls import CA_CERT_PEM, SERVER_CERT_PEM, SERVER_KEY_PEM
+from k8sgpt_py.userfiles import write_private
 
 START_TIMEOUT_SECONDS = 10.0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-import os
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -211,10 +210,10 @@ class Store:
         return store
 
     def save(self, path: Path) -> None:
-        """Write the store atomically (temporary file, then rename)."""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.to_json(), separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        """Write the store atomically (temporary file, then rename), 0600: it holds Secrets."""
+        from k8sgpt_py.userfiles import write_private
+
+        write_private(path, json.dumps(self.to_json(), separators=(",", ":")))
         self.dirty = False
 
     @classmethod
