@@ -33,6 +33,26 @@ def comparable(obj: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+# Top-level fields a change never writes (the object's type and the server's own), and the
+# metadata a change may write (a patch may not set name, namespace, uid or resourceVersion).
+_SERVER_FIELDS = ("apiVersion", "kind", "status", "metadata")
+_WRITABLE_METADATA = ("labels", "annotations", "finalizers", "ownerReferences")
+
+
+def writable_fields(obj: dict[str, Any] | None) -> dict[str, Any]:
+    """What a kai change can write: every top-level field but the server's, some metadata.
+
+    That is ``spec``, and also ConfigMap ``data``/``binaryData``, a Role's ``rules``, a
+    RoleBinding's ``subjects``, ...: patch_resource and apply_manifest can change any of
+    them. Undo restores these fields and a lost answer is judged on them.
+    """
+    clean = comparable(obj) or {}
+    meta = clean.get("metadata") or {}
+    out = {k: v for k, v in clean.items() if k not in _SERVER_FIELDS}
+    out["metadata"] = {k: meta[k] for k in _WRITABLE_METADATA if k in meta}
+    return out
+
+
 def unified(before: dict[str, Any] | None, after: dict[str, Any] | None, label: str) -> str:
     """``diff -u`` style text of the redacted objects (empty when nothing would change)."""
     import yaml

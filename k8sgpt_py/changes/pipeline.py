@@ -394,7 +394,7 @@ def _settle_unknown_outcome(cluster: Cluster, change: Change, *, wait_seconds: f
 
 def _landed(cluster: Cluster, change: Change) -> tuple[bool | None, dict[str, Any] | None]:
     """(did the change land, the live object); (None, None) when it cannot be read."""
-    from k8sgpt_py.changes.diff import comparable
+    from k8sgpt_py.changes.diff import writable_fields
 
     t = change.proposal.target
     try:
@@ -405,15 +405,8 @@ def _landed(cluster: Cluster, change: Change) -> tuple[bool | None, dict[str, An
         return None, None
     if change.proposal.action in ("delete", "evict"):
         return live is None, live
-    expected = _spec_of(comparable(change.after))
-    return live is not None and _spec_of(comparable(live)) == expected, live
-
-
-def _spec_of(obj: dict[str, Any] | None) -> Any:
-    if obj is None:
-        return None
-    meta = obj.get("metadata") or {}
-    return obj.get("spec"), meta.get("labels"), meta.get("annotations")
+    # every field the change writes, not just spec: a ConfigMap's data lives outside it
+    return live is not None and writable_fields(live) == writable_fields(change.after), live
 
 
 def _record(

@@ -1,7 +1,9 @@
 """Undo: the change that reverts one audit record, checked against what happened since.
 
 The reverse patch goes from what kai applied (the record's ``after``) back to ``before``,
-so it touches only the fields kai changed. Before it is proposed, a 3-way check compares
+so it touches only the fields kai changed, whichever they are (``spec``, ConfigMap
+``data``, a Role's ``rules``, labels, ...). A revert Kubernetes refuses (a claim's storage
+cannot shrink) is refused up front with the reason. Before it is proposed, a 3-way check compares
 those fields of the live object with ``after``: if someone changed them since, the undo
 is refused (exit 5) unless ``--force`` is given (the diff is still shown and confirmed).
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from k8sgpt_py.changes.audit import AuditLog, merge_diff
-from k8sgpt_py.changes.diff import comparable
+from k8sgpt_py.changes.diff import comparable, writable_fields
 from k8sgpt_py.changes.proposal import ObjectRef, Proposal
 from k8sgpt_py.errors import Rejected, UsageError
 from k8sgpt_py.redact import REDACTED, redact
@@ -163,13 +165,46 @@ def plan_undo(
     return plan
 
 
-def _restorable(obj: dict[str, Any]) -> dict[str, Any]:
-    clean = comparable(obj) or {}
-    meta = clean.get("metadata") or {}
-    return {
-        "metadata": {k: meta[k] for k in ("labels", "annotations") if k in meta},
-        "spec": clean.get("spec") or {},
-    }
+def _refuse_irreversible(
+    rid: Any, target: ObjectRef, patch: Any, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Refuse (exit 2) a revert Kubernetes does not allow, before asking the API server.
+
+    A claim's storage request cannot shrink, and an object made ``immutable`` cannot be made
+    mutable again: the server would refuse either, so say why instead.
+    """
+    if not isinstance(patch, dict):
+        return
+    if "immutable" in patch and after.get("immutable") is True:
+        raise UsageError(
+            f"cannot undo {rid}: {target} was made immutable, and Kubernetes never makes an "
+            "immutable object mutable again",
+            hint=f"delete {target} and create it again with its old content",
+        )
+    if target.kind != "PersistentVolumeClaim":
+        return
+    grown, was = _storage(after), _storage(before)
+    if grown is not None and was is not None and _bytes(was) < _bytes(grown):
+        raise UsageError(
+            f"cannot undo {rid}: {target} storage cannot shrink from {grown} back to {was} "
+            "(Kubernetes only grows volumes)",
+            hint="to get the space back, copy the data to a new, smaller claim",
+        )
+
+
+def _storage(obj: dict[str, Any]) -> str | None:
+    requests = ((obj.get("spec") or {}).get("resources") or {}).get("requests") or {}
+    value = requests.get("storage")
+    return None if value is None else str(value)
+
+
+def _bytes(quantity: str) -> float:
+    from k8sgpt_py.quantity import parse_quantity
+
+    try:
+        return parse_quantity(quantity)
+    except ValueError:
+        return float("nan")  # unreadable: compares False, so the API server decides
 
 
 def _undo_patch(
@@ -188,11 +223,12 @@ def _undo_patch(
         raise Rejected(
             f"cannot undo {rid}: {target} no longer exists", hint="see `kai history` for who ran it"
         )
-    before, after = _restorable(data.before), _restorable(data.after)
-    now = _restorable(live if data.is_private else redact(live))
+    before, after = writable_fields(data.before), writable_fields(data.after)
+    now = writable_fields(live if data.is_private else redact(live))
     patch = merge_diff(after, before)
     if not patch:
         raise UsageError(f"cannot undo {rid}: it changed nothing kai can restore")
+    _refuse_irreversible(rid, target, patch, before, after)
     conflicts = conflicting_paths(patch, after, now)
     if conflicts and not conflicting_paths(patch, before, now):
         raise UsageError(f"{target} already matches its state before {rid}")
@@ -206,7 +242,7 @@ def _created_conflicts(rid: Any, data: UndoData, live: dict[str, Any] | None) ->
     uid = (after.get("metadata") or {}).get("uid")
     if uid and (live.get("metadata") or {}).get("uid") != uid:
         return ["the object was deleted and created again (new uid)"]
-    kept, now = _restorable(after), _restorable(live if data.is_private else redact(live))
+    kept, now = writable_fields(after), writable_fields(live if data.is_private else redact(live))
     return conflicting_paths(merge_diff(kept, now), kept, now)
 
 

@@ -22,9 +22,9 @@ _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
-# Top-level fields `kai undo` restores for a patch: labels, annotations and spec.
-_UNDO_COVERS = {"metadata", "spec"}
-_UNDO_NOTE = "kai undo restores only labels, annotations and spec; it cannot revert {fields}"
+_NO_UNDO_SECRET = "kai undo cannot revert a change to a Secret: kai keeps no copy of its values"
+_NO_UNDO_STORAGE = "kai undo cannot revert a larger storage request: a claim never shrinks"
+_NO_UNDO_IMMUTABLE = "kai undo cannot revert immutable: true: Kubernetes never lifts it"
 
 
 def _documents(manifest: str) -> list[dict[str, Any]]:
@@ -105,12 +105,35 @@ def _as_patch(doc: dict[str, Any]) -> dict[str, Any]:
     return {**({"metadata": kept} if kept else {}), **body}
 
 
-def undo_notes(patch: Any) -> tuple[str, ...]:
-    """A note when a patch touches fields `kai undo` does not restore (ConfigMap data, ...)."""
+def undo_notes(kind: str, patch: Any) -> tuple[str, ...]:
+    """Notes for a patch `kai undo` will refuse to revert (it restores any other field).
+
+    Args:
+        kind: The target's kind.
+        patch: A merge/strategic patch (dict) or a JSON patch (list of operations).
+    """
+    if kind == "Secret":
+        return (_NO_UNDO_SECRET,)
+    paths = _patch_paths(patch)
+    notes = []
+    if kind == "PersistentVolumeClaim" and "/spec/resources/requests/storage" in paths:
+        notes.append(_NO_UNDO_STORAGE)
+    if "/immutable" in paths:
+        notes.append(_NO_UNDO_IMMUTABLE)
+    return tuple(notes)
+
+
+def _patch_paths(patch: Any, prefix: str = "") -> set[str]:
+    """``/a/b`` paths a patch writes (a JSON patch's op paths; a dict's leaves and parents)."""
+    if isinstance(patch, list):
+        return {str(op.get("path", "")) for op in patch if isinstance(op, dict)}
     if not isinstance(patch, dict):
-        return ()
-    others = sorted(set(patch) - _UNDO_COVERS)
-    return (_UNDO_NOTE.format(fields=", ".join(others)),) if others else ()
+        return set()
+    out = set()
+    for key, value in patch.items():
+        here = f"{prefix}/{key}"
+        out |= {here, *_patch_paths(value, here)}
+    return out
 
 
 @tool(mutating=True)
@@ -158,7 +181,7 @@ def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None
                 f"update {ref} from the manifest",
                 patch=patch,
                 patch_type=patch_type,
-                notes=undo_notes(patch),
+                notes=undo_notes(info.kind, patch),
             )
         )
         summary.append({"object": str(ref), "action": "update"})
@@ -228,7 +251,7 @@ def patch_resource(
         reason,
         patch=patch,
         patch_type=patch_type,
-        notes=undo_notes(patch),
+        notes=undo_notes(found.kind, patch),
     )
     return ToolResult.propose(
         proposal, data={"object": str(found), "patch": patch}, invocation=reason

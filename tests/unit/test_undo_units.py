@@ -114,6 +114,61 @@ def test_plan_undo_reverts_only_what_kai_changed():
     assert plan.proposal.patch == {"spec": {"replicas": 2}} and plan.conflicts == []
 
 
+def configmap(data: dict, rv: str = "1", **top: object) -> dict:
+    meta = {"name": "web", "namespace": "prod", "resourceVersion": rv, "uid": "u1"}
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data, **top}
+
+
+def test_plan_undo_reverts_fields_outside_spec_and_nothing_of_the_servers():
+    before = configmap({"a": "1", "b": "2"})
+    after = configmap({"a": "9", "c": "3"}, rv="5", binaryData={"k": "AA=="})
+    after["metadata"]["finalizers"] = ["example.com/keep"]
+    plan = plan_undo(record(kind="ConfigMap"), after, UndoData(before, after, is_private=True))
+    assert plan.proposal.patch == {
+        "binaryData": None,
+        "data": {"a": "1", "b": "2", "c": None},
+        "metadata": {"finalizers": None},
+    }
+
+
+def test_plan_undo_of_rules_replaces_the_list_kai_wrote():
+    rules = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
+    wider = [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role"}
+    before = {**role, "metadata": {"name": "r", "resourceVersion": "1"}, "rules": rules}
+    after = {**role, "metadata": {"name": "r", "resourceVersion": "2"}, "rules": wider}
+    plan = plan_undo(record(kind="Role"), after, UndoData(before, after, is_private=True))
+    assert plan.proposal.patch == {"rules": rules}
+
+
+def test_plan_undo_refuses_to_shrink_a_claim_even_forced():
+    def claim(size: str) -> dict:
+        spec = {"resources": {"requests": {"storage": size}}}
+        return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {}, "spec": spec}
+
+    data = UndoData(claim("1Gi"), claim("1536Mi"), is_private=True)
+    rec = record(kind="PersistentVolumeClaim")
+    with pytest.raises(UsageError, match=r"storage cannot shrink from 1536Mi back to 1Gi"):
+        plan_undo(rec, claim("1536Mi"), data, force=True)
+    labelled = claim("1Gi")
+    labelled["metadata"] = {"labels": {"tier": "gold"}}
+    relabel = UndoData(claim("1Gi"), labelled, is_private=True)
+    assert plan_undo(rec, labelled, relabel).proposal.patch == {"metadata": {"labels": None}}
+
+
+def test_plan_undo_refuses_to_lift_immutable():
+    data = UndoData(configmap({"a": "1"}), configmap({"a": "1"}, immutable=True), is_private=True)
+    with pytest.raises(UsageError, match="never makes an immutable object mutable"):
+        plan_undo(record(kind="ConfigMap"), data.after, data)
+
+
+def test_plan_undo_never_writes_a_redacted_configmap_value():
+    before = configmap({"API_TOKEN": "[REDACTED]", "a": "1"})  # kai removed the token
+    after = configmap({"a": "1"})
+    with pytest.raises(Rejected, match=r"data.API_TOKEN"):
+        plan_undo(record(kind="ConfigMap"), after, UndoData(before, after, is_private=False))
+
+
 def test_plan_undo_refuses_a_later_change_unless_forced():
     data = UndoData(deployment(2), deployment(4), is_private=True)
     with pytest.raises(UndoConflict, match=r"spec.replicas \(kai set 4, now 5\)"):

@@ -219,13 +219,24 @@ def test_patch_resource_refuses_what_it_cannot_do_safely(ctx, args, message):
     assert result.status == "error" and message in result.error
 
 
-def test_patch_outside_spec_says_undo_cannot_revert_it(ctx):
+def test_patch_outside_spec_carries_no_undo_warning_undo_reverts_it(ctx):
     result = propose(
         ctx, "patch_resource", kind="configmap", name="shop-config", patch={"data": {"k": "v"}}
     )
-    assert result.proposals[0].notes == (
-        "kai undo restores only labels, annotations and spec; it cannot revert data",
-    )
+    assert result.proposals[0].notes == ()
+
+
+def test_patches_undo_cannot_revert_say_so_before_they_are_confirmed():
+    from k8sgpt_py.tools.manifests import undo_notes
+
+    grow = {"spec": {"resources": {"requests": {"storage": "2Gi"}}}}
+    assert "never shrinks" in undo_notes("PersistentVolumeClaim", grow)[0]
+    op = [{"op": "replace", "path": "/spec/resources/requests/storage", "value": "2Gi"}]
+    assert "never shrinks" in undo_notes("PersistentVolumeClaim", op)[0]
+    assert undo_notes("PersistentVolumeClaim", {"metadata": {"labels": {"a": "b"}}}) == ()
+    assert "immutable" in undo_notes("ConfigMap", {"immutable": True})[0]
+    assert "Secret" in undo_notes("Secret", {"data": {"k": "dg=="}})[0]
+    assert undo_notes("ConfigMap", {"data": {"k": "v"}}) == ()
 
 
 def test_set_labels_adds_and_removes_and_undo_restores(ctx, kube, audit):
