@@ -11,6 +11,7 @@ from k8sgpt_py.metrics.base import METRICS, MetricSource
 
 _COLUMN = {"rps": "requests_per_second", "cpu": "cpu_millicores", "memory": "memory_bytes"}
 TRAINING_DAYS = 28  # four weekly cycles: enough for the weekly season
+MAX_SINCE_DAYS = 28  # the longest past window judged (`--since`, detect_anomalies)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from k8sgpt_py.changes.audit import AuditLog
     from k8sgpt_py.cli._context import AppContext
 
+MAX_HISTORY_LIMIT = 10_000
+
 
 def register(app: typer.Typer) -> None:
     """Add ``history`` and ``undo``."""
@@ -19,13 +21,16 @@ def register(app: typer.Typer) -> None:
 
 def history(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", help="how many records")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", help=f"how many records (1 to {MAX_HISTORY_LIMIT})")
+    ] = 20,
     show: Annotated[str | None, typer.Option("--show", help="one record in full")] = None,
 ) -> None:
     """List audit records (or show one)."""
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.text import table, yaml_block
 
+    _check_limit(limit)
     app_ctx: AppContext = ctx.obj
     audit = app_ctx.audit()
     if show:
@@ -38,7 +43,7 @@ def history(
                 document("AuditRecord", {"record": record}), app_ctx.output, app_ctx.terminal.stdout
             )
         return
-    records = audit.records()[-limit:] if limit > 0 else []
+    records = audit.records()[-limit:]
     _note_skipped(app_ctx, audit)
     if app_ctx.output != "text":
         emit_data(
@@ -60,6 +65,16 @@ def history(
         for r in records
     ]
     table(app_ctx.terminal.out(), rows)
+
+
+def _check_limit(limit: int) -> None:
+    """``--limit`` from 1 to MAX_HISTORY_LIMIT, else UsageError (exit 2)."""
+    from k8sgpt_py.errors import UsageError
+
+    if not 1 <= limit <= MAX_HISTORY_LIMIT:
+        raise UsageError(
+            f"--limit must be a whole number from 1 to {MAX_HISTORY_LIMIT}, got {str(limit)[:40]}"
+        )
 
 
 def _note_skipped(app_ctx: AppContext, audit: AuditLog) -> None:

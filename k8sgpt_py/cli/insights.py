@@ -11,9 +11,6 @@ if TYPE_CHECKING:
     from k8sgpt_py.cli._context import AppContext
 
 
-MAX_SINCE_DAYS = 28
-
-
 def register(app: typer.Typer) -> None:
     """Add ``anomalies``."""
     app.command("anomalies", help="Workloads whose metrics behave unusually (-n, --since).")(
@@ -32,7 +29,7 @@ def anomalies(
 
 def list_anomalies(app_ctx: AppContext, *, workload: str | None = None, since: str = "24h") -> None:
     """Find anomalies in -n's namespace (else every one) and write them."""
-    from k8sgpt_py.insights import TRAINING_DAYS, find_anomalies
+    from k8sgpt_py.insights import MAX_SINCE_DAYS, TRAINING_DAYS, find_anomalies
     from k8sgpt_py.metrics.base import MetricsUnavailable
     from k8sgpt_py.render.emit import document, emit_data
     from k8sgpt_py.render.text import plain, table

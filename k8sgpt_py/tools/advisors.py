@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
+from k8sgpt_py.tools.common import window_problem
 
 
 @tool()
@@ -32,8 +33,13 @@ def detect_anomalies(
     since_hours: float = 24.0,
 ) -> ToolResult:
     """Unusual metric behaviour (cpu, memory, request rate) per workload in the recent past."""
-    from k8sgpt_py.insights import find_anomalies
+    from k8sgpt_py.insights import MAX_SINCE_DAYS, find_anomalies
 
+    problem = window_problem(
+        "since_hours", since_hours, at_most_days=MAX_SINCE_DAYS, why="the most kai judges"
+    )
+    if problem:
+        return ToolResult.fail(problem)
     if ctx.metrics is None:
         return ToolResult.fail("no metric history configured (set KAI_PROMETHEUS_URL)")
     ns = namespace or ctx.namespace
@@ -134,9 +140,18 @@ def forecast_demand(
     namespace: str | None = None,
 ) -> ToolResult:
     """Forecast a workload's rps, cpu or memory: peak, model, backtest error, interval."""
+    from k8sgpt_py.advisors.capacity import MAX_HORIZON_DAYS
     from k8sgpt_py.insights import forecast_workload
     from k8sgpt_py.tools.common import find
 
+    problem = window_problem(
+        "horizon_hours",
+        horizon_hours,
+        at_most_days=MAX_HORIZON_DAYS,
+        why="the furthest kai forecasts",
+    )
+    if problem:
+        return ToolResult.fail(problem)
     if ctx.metrics is None:
         return ToolResult.fail("no metric history configured (set KAI_PROMETHEUS_URL)")
     found = find(ctx, name, kinds=("Deployment", "StatefulSet", "DaemonSet"), namespace=namespace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -280,3 +281,20 @@ def container_details(pod: dict[str, Any]) -> list[dict[str, Any]]:
     return [one(c, True) for c in spec.get("initContainers") or []] + [
         one(c, False) for c in spec.get("containers") or []
     ]
+
+
+def window_problem(
+    name: str, value: float, *, at_most_days: float, why: str, unit: str = "hours"
+) -> str | None:
+    """Why ``value`` (in ``unit``: hours or minutes) is not a usable window, or None.
+
+    Tools share the CLI's limits (``--since``, ``--horizon``); the model gets this as the
+    tool's error instead of an overflow, a negative window or a query over years.
+    """
+    at_most = at_most_days * (24 if unit == "hours" else 24 * 60)
+    if math.isfinite(value) and 0 < value <= at_most:
+        return None
+    return (
+        f"{name} must be more than 0 and at most {at_most:g} {unit} ({at_most_days:g} days, "
+        f"{why}), got {value!r}"
+    )

@@ -17,6 +17,7 @@ from k8sgpt_py.tools.common import (
     find,
     pod_status,
     summarize,
+    window_problem,
 )
 
 
@@ -110,6 +111,18 @@ def list_events(
     continue_from: str | None = None,
 ) -> ToolResult:
     """Events newest first, in a namespace or about one object; since_minutes keeps recent ones."""
+    if since_minutes is not None:
+        from k8sgpt_py.insights import MAX_SINCE_DAYS
+
+        problem = window_problem(
+            "since_minutes",
+            since_minutes,
+            at_most_days=MAX_SINCE_DAYS,
+            why="the most kai looks back",
+            unit="minutes",
+        )
+        if problem:
+            return ToolResult.fail(problem)
     ns = namespace or ctx.namespace
     if name:
         found = find(ctx, name, kinds=ANY_KIND, namespace=ns, kind=kind)
@@ -121,7 +134,7 @@ def list_events(
     raw.sort(key=event_time, reverse=True)
     window = ""
     if since_minutes is not None:
-        cutoff = (ctx.now - timedelta(minutes=max(0, since_minutes))).isoformat()
+        cutoff = (ctx.now - timedelta(minutes=since_minutes)).isoformat()
         raw = [e for e in raw if _normal_time(event_time(e)) >= cutoff]
         window = f" in the last {since_minutes}m"
     if warnings_only:
