@@ -394,6 +394,14 @@ def _has_trigger(text: str) -> bool:
     return any(word in low for word in _TRIGGERS)
 
 
+def may_hold_credential(text: str) -> bool:
+    """Cheap test: does ``text`` hold a word any credential pattern needs (token, pass, ...)?
+
+    False means :func:`redact_text` leaves it, and whatever follows it, alone.
+    """
+    return _has_trigger(text)
+
+
 def _redact_pem(text: str) -> str:
     parts: list[str] = []
     pos = 0
@@ -434,6 +442,25 @@ def _pem_end(text: str, begin: re.Match[str]) -> int:
             return pos
         pos = next_end
     return pos
+
+
+def ends_in_private_key(text: str) -> bool:
+    """Whether whole-line ``text`` ends inside a PEM private key: more of it may follow.
+
+    For text that arrives in pieces (:mod:`k8sgpt_py.redact_stream`): such text must be held
+    until the block ends (END line, blank line, a line that is not key material, or
+    ``_PEM_MAX_LINES``), since :func:`redact_text` recognises the body only after BEGIN.
+    """
+    body = text.removesuffix("\n")
+    if "PRIVATE KEY-----" not in body:
+        return False
+    begins = list(_PEM_BEGIN.finditer(body))
+    if not begins:
+        return False
+    last = begins[-1]
+    if f"-----END {last.group(1)}PRIVATE KEY-----" in body[last.end() :]:
+        return False
+    return _pem_end(body, last) >= len(body)
 
 
 def _scrub(text: str) -> str:

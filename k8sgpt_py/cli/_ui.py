@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from k8sgpt_py.redact_stream import StreamRedactor
 from k8sgpt_py.render.console import Terminal
 
 if TYPE_CHECKING:
@@ -26,15 +27,20 @@ class TextUI:
         self.verbose = verbose
         self.streamed = False
         self._status: Any = None
+        self._stream = StreamRedactor()
+        self._stream_open_line = False
         if spinner_text and terminal.stderr.isatty():
             self._status = self.err.status(spinner_text)
             self._status.start()
 
     def stop_spinner(self) -> None:
-        """Stop the spinner before anything else is printed."""
+        """Stop the spinner and show what the answer stream still holds, before anything else."""
         if self._status is not None:
             self._status.stop()
             self._status = None
+        self._write_stream(self._stream.flush())
+        if self._stream_open_line:  # what follows starts on a line of its own
+            self._write_stream("\n")
 
     def show_plan(self, plan: Plan) -> None:
         """Print steps (what an offline plan read), the answer unless streamed, advice."""
@@ -62,11 +68,22 @@ class TextUI:
             plain(self.err, f"← {data.get('status')}: {what}", style="dim")
 
     def stream(self, token: str) -> None:
-        """Answer tokens as the model writes them (only on a terminal)."""
-        self.stop_spinner()
+        """Answer tokens as the model writes them (only on a terminal), redacted.
+
+        Like every other output, the answer goes through ``redact_text``; a line is shown
+        once it is whole, so a secret split across tokens is still seen (and hidden) whole.
+        """
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
         self.streamed = True
-        self.terminal.stdout.write(token)
-        self.terminal.stdout.flush()
+        self._write_stream(self._stream.feed(token))
+
+    def _write_stream(self, text: str) -> None:
+        if text:
+            self.terminal.stdout.write(text)
+            self.terminal.stdout.flush()
+            self._stream_open_line = not text.endswith("\n")
 
     @property
     def can_stream(self) -> bool:
@@ -86,6 +103,7 @@ class TextUI:
             return None
 
         def prompt(question: str) -> str:
+            self.stop_spinner()
             self.terminal.stderr.write(question)
             self.terminal.stderr.flush()
             return input()
