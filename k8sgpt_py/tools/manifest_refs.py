@@ -4,7 +4,10 @@ A request names what it is about ("give the ci-bot service account read access t
 not every object a model writes to do it (a Role named ``pod-reader``). Within one
 ``apply_manifest`` call a new object gets a *scope* (see ``Proposal.scope``):
 
-- a new RoleBinding or ClusterRoleBinding with one subject is created for that subject;
+- a new RoleBinding with one subject is created for that subject (a ClusterRoleBinding grants
+  cluster-wide, so the request must name it);
+- a new NetworkPolicy, PodDisruptionBudget or Service that selects pods by their app label
+  (``app``, ``app.kubernetes.io/name``, ``k8s-app``) is created for that app;
 - a new object that another object of the manifest uses by name (a binding's roleRef, a
   pod template's ConfigMap, Secret, ServiceAccount or PersistentVolumeClaim) is created for
   that object, so it is asked for exactly when that object is.
@@ -22,6 +25,12 @@ from k8sgpt_py.analyzers._k8s import items, mapping, text
 from k8sgpt_py.analyzers.pod_refs import config_refs
 
 _BINDINGS = frozenset({"RoleBinding", "ClusterRoleBinding"})
+_APP_LABELS = ("app.kubernetes.io/name", "app", "k8s-app")
+_POD_SELECTORS = {
+    "NetworkPolicy": ("spec", "podSelector", "matchLabels"),
+    "PodDisruptionBudget": ("spec", "selector", "matchLabels"),
+    "Service": ("spec", "selector"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,11 +71,16 @@ def uses(entry: Entry) -> Iterator[tuple[str, str, str | None]]:
 
 
 def _own_scope(entry: Entry) -> str | None:
-    """A new binding with a single subject is created for that subject."""
-    if not entry.is_new or entry.kind not in _BINDINGS:
+    """A new RoleBinding with one subject is for that subject; a pod selector, for its app."""
+    if not entry.is_new:
         return None
-    subjects = items(entry.doc, "subjects")
-    return (text(subjects[0], "name") or None) if len(subjects) == 1 else None
+    if entry.kind == "RoleBinding":
+        subjects = items(entry.doc, "subjects")
+        return (text(subjects[0], "name") or None) if len(subjects) == 1 else None
+    if entry.kind in _POD_SELECTORS:
+        labels = mapping(entry.doc, *_POD_SELECTORS[entry.kind])
+        return next((str(labels[k]) for k in _APP_LABELS if labels.get(k)), None)
+    return None
 
 
 def creation_scopes(entries: Sequence[Entry]) -> list[str | None]:

@@ -325,6 +325,38 @@ def test_objects_of_a_manifest_the_request_does_not_ask_for_are_still_refused(ct
         prepare(ctx.cluster, list(result.proposals), request=request)
 
 
+def test_a_cluster_wide_grant_needs_its_binding_named(ctx, kube):
+    cluster = RBAC.replace("kind: Role\n", "kind: ClusterRole\n").replace(
+        "kind: RoleBinding", "kind: ClusterRoleBinding"
+    )
+    cluster = cluster.replace("kind: Role, name", "kind: ClusterRole, name")
+    result = propose(ctx, "apply_manifest", manifest=cluster)
+    request = "give the deployer service account read-only access to pods"
+    with pytest.raises(Rejected, match="does not mention 'read-pods'"):
+        prepare(ctx.cluster, list(result.proposals), request=request)
+
+
+POLICY = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ingress-only-from-web}
+spec:
+  podSelector: {matchLabels: {app: cartservice}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: frontend}}
+"""
+
+
+def test_a_new_policy_for_an_apps_pods_is_grounded_by_the_app(ctx, kube, audit):
+    result = propose(ctx, "apply_manifest", manifest=POLICY)
+    with pytest.raises(Rejected, match="refusing to create networkpolicy/shop/ingress-only"):
+        prepare(ctx.cluster, list(result.proposals), request="lock down the shop namespace")
+    land(ctx, result, "only let frontend reach the cart pods", audit)
+    policy = kube.get("NetworkPolicy", "ingress-only-from-web", "shop")
+    assert policy["spec"]["podSelector"]["matchLabels"] == {"app": "cartservice"}
+
+
 def test_a_manifest_creating_a_namespace_and_objects_in_it_says_to_split(ctx, kube):
     manifest = (
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-red}\n---\n"
