@@ -109,7 +109,9 @@ def autoscale_workload(
     else:
         reason = f"autoscale {found} between {min_replicas} and {max_replicas} replicas at {goal}"
         hpa = "HorizontalPodAutoscaler"
-        proposal = _create(hpa, found.name, found.namespace, {"spec": spec}, reason, notes=notes)
+        proposal = _create(
+            hpa, found.name, found.namespace, {"spec": spec}, reason, scope=found.name, notes=notes
+        )
     data = {
         "workload": str(found),
         "hpa": proposal.target.name,
@@ -199,7 +201,7 @@ def expose_workload(
     }
     shown = ", ".join(f"{p['port']}->{p['targetPort']}" for p in ports)
     reason = f"expose {found} as {type} service {found.namespace}/{svc} on {shown}"
-    proposal = _create("Service", svc, found.namespace, body, reason)
+    proposal = _create("Service", svc, found.namespace, body, reason, scope=found.name)
     data = {
         "service": f"{found.namespace}/{svc}",
         "type": type,

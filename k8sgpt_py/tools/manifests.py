@@ -15,6 +15,7 @@ from k8sgpt_py.cluster.kinds import KindInfo, is_builtin
 from k8sgpt_py.errors import NotFound
 from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import find, object_ref
+from k8sgpt_py.tools.manifest_refs import Entry, creation_scopes
 
 MAX_DOCUMENTS = 20
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -136,6 +137,37 @@ def _patch_paths(patch: Any, prefix: str = "") -> set[str]:
     return out
 
 
+def _entries(
+    ctx: ToolContext, docs: list[dict[str, Any]], namespace: str | None
+) -> tuple[list[KindInfo], list[Entry]]:
+    """Each document's kind (found by discovery), name, namespace and whether it is new."""
+    infos, entries = [], []
+    for index, doc in enumerate(docs):
+        api_version, kind, name = _check_document(doc, index)
+        info = kind_for_manifest(ctx.cluster, api_version, kind)
+        ns = _namespace_for(ctx, info, doc, namespace)
+        try:
+            ctx.cluster.get(info, name, ns)
+        except NotFound:
+            is_new = True
+        else:
+            is_new = False
+        infos.append(info)
+        entries.append(Entry(info.kind, name, ns, doc, is_new))
+    return infos, entries
+
+
+def _create_proposal(ref: ObjectRef, doc: dict[str, Any], scope: str | None) -> Proposal:
+    body = {**doc, "metadata": {**(doc.get("metadata") or {}), "name": ref.name}}
+    body.pop("status", None)
+    if ref.namespace:
+        body["metadata"]["namespace"] = ref.namespace
+    else:
+        body["metadata"].pop("namespace", None)
+    reason = f"create {ref}" + (f" (for {scope})" if scope else "")
+    return Proposal(ref, "create", reason, manifest=body, scope=scope)
+
+
 @tool(mutating=True)
 def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None) -> ToolResult:
     """Create or update objects from YAML (one or several documents), like kubectl apply.
@@ -152,25 +184,16 @@ def apply_manifest(ctx: ToolContext, manifest: str, namespace: str | None = None
     """
     docs = _documents(manifest)
     _check_new_namespaces(ctx, docs)
+    infos, entries = _entries(ctx, docs, namespace)
     proposals, summary = [], []
-    for index, doc in enumerate(docs):
-        api_version, kind, name = _check_document(doc, index)
-        info = kind_for_manifest(ctx.cluster, api_version, kind)
-        ns = _namespace_for(ctx, info, doc, namespace)
-        ref = ObjectRef(info.api_version, info.kind, name, ns)
-        try:
-            ctx.cluster.get(info, name, ns)
-        except NotFound:
-            body = {**doc, "metadata": {**(doc.get("metadata") or {}), "name": name}}
-            body.pop("status", None)
-            if ns:
-                body["metadata"]["namespace"] = ns
-            else:
-                body["metadata"].pop("namespace", None)
-            proposals.append(Proposal(ref, "create", f"create {ref}", manifest=body))
+    scopes = creation_scopes(entries)
+    for index, (entry, info, scope) in enumerate(zip(entries, infos, scopes, strict=True)):
+        ref = ObjectRef(info.api_version, info.kind, entry.name, entry.namespace)
+        if entry.is_new:
+            proposals.append(_create_proposal(ref, docs[index], scope))
             summary.append({"object": str(ref), "action": "create"})
             continue
-        patch = _as_patch(doc)
+        patch = _as_patch(docs[index])
         if not patch:
             raise ValueError(f"document {index + 1} ({ref}) sets nothing to change")
         patch_type: Literal["strategic", "merge"] = "strategic" if is_builtin(info) else "merge"

@@ -240,3 +240,29 @@ def test_autoscale_notes_containers_without_the_request_it_scales_on(ctx, kube):
         "cannot compute memory utilization" in note and container["name"] in note
         for note in result.proposals[0].notes
     )
+
+
+@pytest.mark.parametrize(
+    ("tool_name", "args", "request_text"),
+    [
+        (
+            "autoscale_workload",
+            {"name": "cart", "min_replicas": 2, "max_replicas": 8, "cpu_percent": 60},
+            "autoscale the cartservice deployment between 2 and 8 replicas at 60% cpu",
+        ),
+        (
+            "expose_workload",
+            {"name": "emailservice", "port": 80, "service_name": "email-public"},
+            "expose the emailservice deployment on port 80",
+        ),
+    ],
+)
+def test_a_create_for_a_named_workload_is_grounded_by_the_workload(
+    ctx, kube, audit, tool_name, args, request_text
+):
+    # the request names the deployment (as a deployment), not the HPA or Service kai creates
+    result = propose(ctx, tool_name, **args)
+    (proposal,) = result.proposals
+    assert proposal.action == "create"
+    land(ctx, result, request_text, audit)
+    assert not gone(kube, proposal.target.kind, proposal.target.name, "shop")

@@ -291,6 +291,83 @@ def test_guardrail_refuses_a_create_the_request_did_not_name(ctx):
         prepare(ctx.cluster, list(result.proposals), request="tidy up the shop namespace")
 
 
+RBAC = """
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: read-pods}
+subjects:
+- {kind: ServiceAccount, name: deployer, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+"""
+
+
+def test_a_new_binding_is_grounded_by_its_subject_and_its_new_role_by_the_binding(ctx, kube, audit):
+    kube.create(
+        "ServiceAccount",
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "deployer"}},
+        "shop",
+    )
+    result = propose(ctx, "apply_manifest", manifest=RBAC)
+    request = "give the deployer service account in shop read-only access to pods"
+    land(ctx, result, request, audit)
+    assert kube.get("RoleBinding", "read-pods", "shop")["roleRef"]["name"] == "pod-reader"
+    assert kube.get("Role", "pod-reader", "shop")["rules"][0]["verbs"] == ["get", "list", "watch"]
+    undo(ctx, audit)
+    assert gone(kube, "RoleBinding", "read-pods", "shop")
+    undo(ctx, audit)
+    assert gone(kube, "Role", "pod-reader", "shop")
+
+
+def test_objects_of_a_manifest_the_request_does_not_ask_for_are_still_refused(ctx, kube):
+    result = propose(ctx, "apply_manifest", manifest=RBAC)
+    with pytest.raises(Rejected, match="does not mention 'deployer'"):
+        prepare(ctx.cluster, list(result.proposals), request="tidy up the shop namespace")
+    # a Role no object of the manifest uses is not grounded by the binding's subject
+    loose = RBAC.replace("name: pod-reader}\n", "name: config-reader}\n", 1)
+    result = propose(ctx, "apply_manifest", manifest=loose)
+    request = "give the deployer service account read-only access to pods"
+    with pytest.raises(Rejected, match="does not mention 'config-reader'"):
+        prepare(ctx.cluster, list(result.proposals), request=request)
+
+
+def test_a_cluster_wide_grant_needs_its_binding_named(ctx, kube):
+    cluster = RBAC.replace("kind: Role\n", "kind: ClusterRole\n").replace(
+        "kind: RoleBinding", "kind: ClusterRoleBinding"
+    )
+    cluster = cluster.replace("kind: Role, name", "kind: ClusterRole, name")
+    result = propose(ctx, "apply_manifest", manifest=cluster)
+    request = "give the deployer service account read-only access to pods"
+    with pytest.raises(Rejected, match="does not mention 'read-pods'"):
+        prepare(ctx.cluster, list(result.proposals), request=request)
+
+
+POLICY = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ingress-only-from-web}
+spec:
+  podSelector: {matchLabels: {app: cartservice}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: frontend}}
+"""
+
+
+def test_a_new_policy_for_an_apps_pods_is_grounded_by_the_app(ctx, kube, audit):
+    result = propose(ctx, "apply_manifest", manifest=POLICY)
+    with pytest.raises(Rejected, match="refusing to create networkpolicy/shop/ingress-only"):
+        prepare(ctx.cluster, list(result.proposals), request="lock down the shop namespace")
+    land(ctx, result, "only let frontend reach the cart pods", audit)
+    policy = kube.get("NetworkPolicy", "ingress-only-from-web", "shop")
+    assert policy["spec"]["podSelector"]["matchLabels"] == {"app": "cartservice"}
+
+
 def test_a_manifest_creating_a_namespace_and_objects_in_it_says_to_split(ctx, kube):
     manifest = (
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-red}\n---\n"
