@@ -80,6 +80,9 @@ class TextUI:
         self._write_stream(self._stream.feed(token))
 
     def _write_stream(self, text: str) -> None:
+        from k8sgpt_py.render.text import terminal_safe
+
+        text = terminal_safe(text)
         if text:
             self.terminal.stdout.write(text)
             self.terminal.stdout.flush()

@@ -7,6 +7,7 @@ scrubbed at the boundary whatever the caller passed; JSON/YAML documents are scr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,17 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _SHARED = ("kind", "namespace")  # dropped when every row has the same value
+# what text from the cluster or a model must not send to a terminal: escape sequences (CSI,
+# OSC such as a hyperlink or window title), other C0/C1 controls, bidirectional overrides
+_TERMINAL_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without what could drive the terminal (colours, cursor moves, titles, links)."""
+    return _TERMINAL_UNSAFE.sub("", text)
 
 
 def _cell(value: Any) -> str:
@@ -108,7 +120,10 @@ def plain(console: Console, text: str, *, style: str = "") -> None:
 
     from k8sgpt_py.redact import redact_text
 
-    console.print(Text(redact_text(text), style=style if console.is_terminal else ""))
+    if console.is_terminal:
+        console.print(Text(terminal_safe(redact_text(text)), style=style))
+    else:
+        console.print(Text(redact_text(text)))
 
 
 def heading(console: Console, text: str) -> None:

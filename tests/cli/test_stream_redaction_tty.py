@@ -74,3 +74,15 @@ def test_a_streamed_answer_never_shows_a_secret_split_across_chunks(
     assert shown.count("Rotate the password, then restart checkout.") == 1  # shown once, whole
     assert "restart checkout.\r\n" in shown  # and the line is ended for what follows
     assert "cannot log in to the database" in shown
+
+
+def test_a_streamed_answer_cannot_drive_the_terminal(sandbox, scripted_llm, monkeypatch):
+    # text a model copies from the cluster (a log line, an annotation) may hold escapes
+    hostile = "Pod log says \x1b]0;owned\x07\x1b[2Jcleared \x1b[31mred\x1b[0m and \u202eevil.\n"
+    server = scripted_llm(answer(hostile + "Nothing else is wrong."))
+    monkeypatch.setenv("KAI_MODEL", "scripted")
+    monkeypatch.setenv("KAI_BASE_URL", server.base_url)
+    code, shown = run_on_a_terminal("what do the worker logs say?")
+    assert code == 0, shown
+    assert "Pod log says cleared red and evil." in shown
+    assert "\x1b]0;" not in shown and "\x1b[2J" not in shown and "\u202e" not in shown

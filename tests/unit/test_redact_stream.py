@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,3 +110,20 @@ def test_held_text_is_bounded():
     huge = "B" * (MAX_HELD_CHARS + TAIL_CHARS)
     out = redactor.feed(huge)  # ...but never without bound
     assert out and "A" * 60 not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("ok\x1b[31mred\x1b[0m", "okred"),
+        ("\x1b]0;title\x07x", "x"),
+        ("\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"),
+        ("a\u202eb\u2066c", "abc"),
+        ("bell\x07 back\x08 cr\r del\x7f c1\x9b", "bell back cr del c1"),
+        ("tab\tnewline\ncafé 😀", "tab\tnewline\ncafé 😀"),
+    ],
+)
+def test_terminal_safe_drops_what_drives_a_terminal(text, shown):
+    from k8sgpt_py.render.text import terminal_safe
+
+    assert terminal_safe(text) == shown
