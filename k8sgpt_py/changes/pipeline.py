@@ -64,7 +64,7 @@ class Change:
             "target": p.target.to_json(),
             "action": p.action,
             "reason": p.reason,
-            "patch": p.patch if p.action == "patch" else p.manifest,
+            "patch": _shown_body(p),
             "before": comparable(self.before),
             "after": comparable(self.after),
             "diff": self.diff,
@@ -416,6 +416,16 @@ def _spec_of(obj: dict[str, Any] | None) -> Any:
     return obj.get("spec"), meta.get("labels"), meta.get("annotations")
 
 
+def _shown_body(p: Proposal) -> Any:
+    """The patch or manifest as the output and the audit log show it.
+
+    Redacted for the target's kind: a patch to a Secret names no kind itself.
+    """
+    from k8sgpt_py.redact_changes import redact_patch
+
+    return redact_patch(p.target.kind, p.patch if p.action == "patch" else p.manifest)
+
+
 def _record(
     record_id: str, change: Change, cluster: Cluster, now: datetime, meta: dict[str, Any]
 ) -> dict[str, Any]:
@@ -430,7 +440,7 @@ def _record(
         "action": p.action,
         "reason": p.reason,
         "patch_type": p.patch_type,
-        "patch": p.patch if p.action == "patch" else p.manifest,
+        "patch": _shown_body(p),
         "before": change.before,
         "after": change.result,
         "applied": change.applied,
