@@ -1,6 +1,7 @@
 """Redaction of secrets before anything reaches the LLM, logs, the audit file or the screen.
 
-This module is the one place that decides what is hidden. Its entry points:
+This module and :mod:`k8sgpt_py.redact_changes` (patches, tool arguments and the request
+of a change, which need to know the kind they are aimed at) decide what is hidden. Entry points:
 
 - :func:`redact` walks JSON-like data (Kubernetes objects, tool results, output documents)
   and returns a redacted deep copy; it runs :func:`redact_text` on every string it meets.
@@ -193,6 +194,14 @@ def redact(obj: Any) -> Any:
     :func:`redact_text`. Keys are kept so the shape stays readable.
     """
     return _walk(obj, None)
+
+
+def redact_as_secret(obj: dict[str, Any]) -> dict[str, Any]:
+    """:func:`redact` for a mapping known to be a Secret (or a patch to one) without a kind.
+
+    Its ``data``/``stringData`` values are hidden whatever their keys.
+    """
+    return _redact_dict(obj, "SecretList")
 
 
 def redact_pair(before: Any, after: Any) -> tuple[Any, Any]:

@@ -191,8 +191,9 @@ def handle_request(
         outcome.plan = make_plan(
             request, ctx=ctx, settings=settings, offline=options.offline, llm=llm, context=context
         )
-        ui.show_plan(outcome.plan)
         proposals = outcome.plan.proposals
+        _hide_proposed_secrets(outcome, proposals)
+        ui.show_plan(outcome.plan)
         refused = [s.result.error or "refused" for s in outcome.plan.steps if s.result.refused]
         if not proposals:
             _nothing_proposed(outcome.plan, refused)
@@ -206,7 +207,7 @@ def handle_request(
             check_grounding=options.check_grounding,
             scope=checker.scope if checker else None,
         )
-        meta = {"request": request, "planner": outcome.plan.planner, **outcome.meta}
+        meta = {"request": outcome.request, "planner": outcome.plan.planner, **outcome.meta}
         if outcome.plan.planner == "llm":
             from k8sgpt_py.planner.prompts import prompt_version
 
@@ -218,6 +219,24 @@ def handle_request(
     except KaiError as exc:
         outcome.error = exc
     return outcome
+
+
+def _hide_proposed_secrets(outcome: RequestOutcome, proposals: list[Proposal]) -> None:
+    """Hide what the changes hide where the request or the model's answer repeats it.
+
+    A Secret's data or a credential env value typed in prose (``set the db password to x``)
+    would otherwise reach the output and the audit log through the request's own words.
+    """
+    from k8sgpt_py.redact_changes import hidden_values, redact_known
+
+    hidden: set[str] = set()
+    for p in proposals:
+        hidden |= hidden_values(p.target.kind, p.patch if p.action == "patch" else p.manifest)
+    if not hidden:
+        return
+    outcome.request = redact_known(outcome.request, hidden)
+    if outcome.plan is not None and outcome.plan.answer:
+        outcome.plan.answer = redact_known(outcome.plan.answer, hidden)
 
 
 def write_mode(ctx: ToolContext, options: RequestOptions, ui: RequestUI) -> WriteMode:

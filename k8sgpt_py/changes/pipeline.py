@@ -64,7 +64,7 @@ class Change:
             "target": p.target.to_json(),
             "action": p.action,
             "reason": p.reason,
-            "patch": p.patch if p.action == "patch" else p.manifest,
+            "patch": _shown_body(p),
             "before": comparable(self.before),
             "after": comparable(self.after),
             "diff": self.diff,
@@ -409,6 +409,16 @@ def _landed(cluster: Cluster, change: Change) -> tuple[bool | None, dict[str, An
     return live is not None and writable_fields(live) == writable_fields(change.after), live
 
 
+def _shown_body(p: Proposal) -> Any:
+    """The patch or manifest as the output and the audit log show it.
+
+    Redacted for the target's kind: a patch to a Secret names no kind itself.
+    """
+    from k8sgpt_py.redact_changes import redact_patch
+
+    return redact_patch(p.target.kind, p.patch if p.action == "patch" else p.manifest)
+
+
 def _record(
     record_id: str, change: Change, cluster: Cluster, now: datetime, meta: dict[str, Any]
 ) -> dict[str, Any]:
@@ -423,7 +433,7 @@ def _record(
         "action": p.action,
         "reason": p.reason,
         "patch_type": p.patch_type,
-        "patch": p.patch if p.action == "patch" else p.manifest,
+        "patch": _shown_body(p),
         "before": change.before,
         "after": change.result,
         "applied": change.applied,

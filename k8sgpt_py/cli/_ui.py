@@ -62,7 +62,10 @@ class TextUI:
 
         self.stop_spinner()
         if name == "tool_call":
-            plain(self.err, f"→ {data.get('tool')}({data.get('args')})", style="dim")
+            from k8sgpt_py.redact_changes import redact_tool_args
+
+            args = redact_tool_args(data.get("args"))
+            plain(self.err, f"→ {data.get('tool')}({args})", style="dim")
         elif name == "tool_result":
             what = data.get("invocation") or data.get("tool")
             plain(self.err, f"← {data.get('status')}: {what}", style="dim")

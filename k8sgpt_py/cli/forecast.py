@@ -31,7 +31,7 @@ def forecast(
     from k8sgpt_py.insights import forecast_workload
     from k8sgpt_py.metrics.base import MetricsUnavailable
     from k8sgpt_py.render.emit import document, emit_data
-    from k8sgpt_py.render.plot import terminal_chart, write_png
+    from k8sgpt_py.render.plot import plot_format, terminal_chart, write_png
     from k8sgpt_py.render.text import plain
     from k8sgpt_py.timeutil import parse_duration
     from k8sgpt_py.tools.common import find
@@ -43,6 +43,8 @@ def forecast(
         at_most=timedelta(days=MAX_HORIZON_DAYS),
         why=f"kai forecasts at most {MAX_HORIZON_DAYS:g} days ahead",
     )
+    if plot is not None:
+        plot_format(plot)  # a path kai cannot write is bad input, said before any fitting
     tool_ctx = app_ctx.tool_context()
     found = find(tool_ctx, target, kinds=("Deployment", "StatefulSet", "DaemonSet"))
     if tool_ctx.metrics is None:

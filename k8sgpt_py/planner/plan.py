@@ -18,8 +18,11 @@ class Step:
     result: ToolResult
 
     def to_json(self) -> dict[str, Any]:
-        """``steps[]`` entry of the output contract."""
-        return {"tool": self.tool, "args": self.args, "result": self.result.to_json()}
+        """``steps[]`` entry of the output contract (a patch or manifest redacted for its kind)."""
+        from k8sgpt_py.redact_changes import redact_tool_args
+
+        args = redact_tool_args(self.args)
+        return {"tool": self.tool, "args": args, "result": self.result.to_json()}
 
 
 @dataclass

@@ -81,8 +81,7 @@ def terminal_chart(console: Console, wf: WorkloadForecast, *, width: int = 72) -
     console.print(f"{'':>12}{legend}", highlight=False)
 
 
-def write_png(wf: WorkloadForecast, path: Path) -> Path:
-    """A PNG of the history and the forecast band (needs the ``plot`` extra: matplotlib)."""
+def _pyplot() -> Any:
     try:
         import matplotlib
 
@@ -90,6 +89,44 @@ def write_png(wf: WorkloadForecast, path: Path) -> Path:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise UsageError("--plot needs matplotlib", hint="pip install 'k8sgpt-py[plot]'") from exc
+    return plt
+
+
+def plot_format(path: Path) -> str:
+    """The image format ``path`` asks for (its suffix; PNG without one), checked before work.
+
+    UsageError (exit 2) for a format matplotlib cannot write, a directory, or a folder that
+    does not exist: bad input, said before the forecast is fitted, never an internal error.
+    """
+    _pyplot()
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    supported = FigureCanvasBase.get_supported_filetypes()
+    fmt = path.suffix[1:].lower() or "png"
+    if fmt not in supported:
+        raise UsageError(
+            f"--plot cannot write {fmt!r} images: {path}",
+            hint="end the file name in .png (or .svg, .pdf, .jpg)",
+        )
+    if path.is_dir():
+        raise UsageError(
+            f"--plot {path} is a directory", hint=f"name a file in it, e.g. {path / 'plot.png'}"
+        )
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"--plot {path}: folder {path.parent} does not exist",
+            hint="create the folder first, or write the plot somewhere else",
+        )
+    return fmt
+
+
+def write_png(wf: WorkloadForecast, path: Path) -> Path:
+    """The history and the forecast band as an image at exactly ``path``.
+
+    PNG unless the suffix names another format; needs the ``plot`` extra (matplotlib).
+    """
+    fmt = plot_format(path)
+    plt = _pyplot()
     import numpy as np
 
     def dates(values: Any) -> Any:
@@ -106,6 +143,13 @@ def write_png(wf: WorkloadForecast, path: Path) -> Path:
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        fig.savefig(path, format=fmt)  # an explicit format: no suffix is appended to path
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write --plot {path}: {exc.strerror or exc}",
+            hint="choose a path you can write",
+        ) from exc
+    finally:
+        plt.close(fig)
     return path

@@ -13,6 +13,7 @@ from k8sgpt_py.changes.proposal import ObjectRef, Proposal
 from k8sgpt_py.cluster.discovery import kind_for_manifest
 from k8sgpt_py.cluster.kinds import KindInfo, is_builtin
 from k8sgpt_py.errors import NotFound
+from k8sgpt_py.redact_changes import redact_patch
 from k8sgpt_py.tools.base import ToolContext, ToolResult, tool
 from k8sgpt_py.tools.common import find, object_ref
 from k8sgpt_py.tools.manifest_refs import Entry, creation_scopes
@@ -276,8 +277,9 @@ def patch_resource(
         patch_type=patch_type,
         notes=undo_notes(found.kind, patch),
     )
+    shown = redact_patch(info.kind, patch)  # the model sees a Secret's values hidden too
     return ToolResult.propose(
-        proposal, data={"object": str(found), "patch": patch}, invocation=reason
+        proposal, data={"object": str(found), "patch": shown}, invocation=reason
     )
 
 

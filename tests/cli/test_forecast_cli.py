@@ -33,6 +33,45 @@ def test_forecast_text_plot_and_png(sandbox, kai, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_forecast_plot_without_a_suffix_writes_exactly_that_file(sandbox, kai, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "cart-memory"
+    result = kai("forecast", "cart", "--horizon", "12h", "--plot", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {target}" in result.stdout
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # PNG, and no "cart-memory.png"
+    assert [p.name for p in out.iterdir()] == ["cart-memory"]
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("missing/plot.png", "does not exist"),
+        ("plot.txt", "cannot write 'txt' images"),
+        (".", "is a directory"),
+    ],
+)
+def test_forecast_plot_path_kai_cannot_write_is_bad_input(sandbox, kai, tmp_path, where, message):
+    # was exit 1 "internal error: FileNotFoundError/ValueError" after fitting the forecast
+    out = tmp_path / "out"
+    out.mkdir()
+    result = kai("forecast", "cart", "--plot", str(out / where))
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and message in lines[0] and lines[1].startswith("hint: ")
+    assert "internal error" not in result.stderr and result.stdout == ""
+    assert list(out.iterdir()) == []
+
+
+def test_forecast_plot_that_fails_to_write_is_bad_input(sandbox, kai):
+    result = kai("forecast", "cart", "--horizon", "12h", "--plot", "/dev/full")  # ENOSPC
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "kai: error: cannot write --plot /dev/full: No space left on device"
+    assert len(lines) == 2 and lines[1].startswith("hint: ")
+
+
 def test_forecast_bad_input(sandbox, kai):
     assert kai("forecast", "checkout", "--metric", "latency").exit_code == 2
     assert kai("forecast", "checkout", "--horizon", "forever").exit_code == 2

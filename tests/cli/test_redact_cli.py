@@ -209,3 +209,98 @@ def test_redact_cli_logs_hide_every_credential_form(sandbox, kai, pod_with_logs,
     assert "INFO listening on :8080" in result.stdout
     assert "WARN cache miss ratio high" in result.stdout
     assert f"{REDACTED}]" not in result.stdout
+
+
+# -- a change aimed at a Secret, and a request that repeats a hidden value ------------------
+
+NEW_HOOK = "whsec-rotated-8c41"
+NEW_HOOK_B64 = base64.b64encode(NEW_HOOK.encode()).decode()
+
+
+def use_model(server, monkeypatch):
+    monkeypatch.setenv("KAI_MODEL", "scripted")
+    monkeypatch.setenv("KAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("KAI_TIMEOUT", "5")
+
+
+def audit_text():
+    import os
+    from pathlib import Path
+
+    path = Path(os.environ["XDG_STATE_HOME"]) / "kai" / "audit.jsonl"
+    return path.read_text() if path.exists() else ""
+
+
+def patch_secret(patch, patch_type="merge"):
+    from llm_server import call
+
+    args = {"kind": "secret", "name": "payment-keys", "namespace": "shop", "patch": patch}
+    return call("patch_resource", {**args, "patch_type": patch_type})
+
+
+@pytest.mark.parametrize(
+    ("patch", "patch_type"),
+    [
+        ({"stringData": {"hook": NEW_HOOK}}, "merge"),
+        ({"data": {"hook": NEW_HOOK_B64}}, "merge"),
+        ([{"op": "add", "path": "/data/hook", "value": NEW_HOOK_B64}], "json"),
+    ],
+)
+@pytest.mark.parametrize("output", [("-v",), ("-o", "json"), ("-o", "yaml")])
+def test_redact_cli_a_models_patch_to_a_secret_never_shows_its_values(
+    sandbox, kube, kai, scripted_llm, monkeypatch, patch, patch_type, output
+):
+    # the key names no credential: only the target's kind says the values are secret.
+    # Was: shown in steps[].args, steps[].result and changes[].patch, and kept in the audit log
+    from llm_server import answer, tool_calls
+
+    server = scripted_llm(tool_calls(patch_secret(patch, patch_type)), answer("Rotated."))
+    use_model(server, monkeypatch)
+    result = kai(*output, "--yes", "rotate the payment webhook signing value")
+    assert result.exit_code == 0, result.stderr
+    assert_hidden(result, NEW_HOOK, NEW_HOOK_B64)
+    assert NEW_HOOK not in audit_text() and NEW_HOOK_B64 not in audit_text()
+    tool_results = [m["content"] for m in server.requests[1]["messages"] if m["role"] == "tool"]
+    assert all(NEW_HOOK_B64 not in text and NEW_HOOK not in text for text in tool_results)
+    assert kube.get("Secret", "payment-keys", "shop")["data"]["hook"] == NEW_HOOK_B64
+
+
+def test_redact_cli_a_secret_manifest_in_the_steps_is_hidden(
+    sandbox, kai, scripted_llm, monkeypatch
+):
+    from llm_server import answer, call, tool_calls
+
+    manifest = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: hooks\n  namespace: shop\n"
+        f"stringData:\n  webhook: {NEW_HOOK}\n"
+    )
+    server = scripted_llm(
+        tool_calls(call("apply_manifest", {"manifest": manifest, "namespace": "shop"})),
+        answer("Proposed the hooks secret."),
+    )
+    use_model(server, monkeypatch)
+    result = kai("-o", "json", "--dry-run", "create the hooks secret for the payment webhook")
+    assert result.exit_code == 0, result.stderr
+    assert_hidden(result, NEW_HOOK)
+    assert "webhook" in result.json()["steps"][0]["args"]["manifest"]
+
+
+def test_redact_cli_a_request_repeating_a_hidden_value_is_redacted(
+    sandbox, kube, kai, scripted_llm, monkeypatch
+):
+    # prose, not KEY=value: only the change itself says the value is secret
+    from llm_server import answer, tool_calls
+
+    server = scripted_llm(
+        tool_calls(patch_secret({"stringData": {"hook": NEW_HOOK}})),
+        answer(f"Set the webhook secret to {NEW_HOOK}."),
+    )
+    use_model(server, monkeypatch)
+    result = kai("-o", "json", "--yes", f"set the payment webhook secret to {NEW_HOOK}")
+    assert result.exit_code == 0, result.stderr
+    assert_hidden(result, NEW_HOOK)
+    doc = result.json()
+    assert doc["request"] == f"set the payment webhook secret to {REDACTED}"
+    assert doc["answer"] == f"Set the webhook secret to {REDACTED}."
+    assert NEW_HOOK not in audit_text() and f"secret to {REDACTED}" in audit_text()
+    assert kube.get("Secret", "payment-keys", "shop")["data"]["hook"] == NEW_HOOK_B64
