@@ -109,7 +109,9 @@ def autoscale_workload(
     else:
         reason = f"autoscale {found} between {min_replicas} and {max_replicas} replicas at {goal}"
         hpa = "HorizontalPodAutoscaler"
-        proposal = _create(hpa, found.name, found.namespace, {"spec": spec}, reason, notes=notes)
+        proposal = _create(
+            hpa, found.name, found.namespace, {"spec": spec}, reason, scope=found.name, notes=notes
+        )
     data = {
         "workload": str(found),
         "hpa": proposal.target.name,
