@@ -15,12 +15,10 @@ and ``kai help`` lists every entry with its verbs and examples.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from k8sgpt_py.planner import intents_create, intents_edit, reads
 from k8sgpt_py.planner import lexicon as lx
-from k8sgpt_py.planner import reads
 from k8sgpt_py.planner.clause import Clause
+from k8sgpt_py.planner.intent import Intent
 from k8sgpt_py.planner.reads import (
     KINDS,
     SCALABLE,
@@ -31,17 +29,7 @@ from k8sgpt_py.planner.reads import (
 )
 from k8sgpt_py.planner.slots import REPLICA_NOUNS, Number
 
-
-@dataclass(frozen=True)
-class Intent:
-    """One thing kai understands offline."""
-
-    name: str
-    tool: str
-    cues: tuple[str, ...]  # the first is the intent's own verb family
-    build: Callable[[Clause], Args | None]
-    examples: tuple[str, ...]
-    is_write: bool = True
+__all__ = ["INTENTS", "Intent"]
 
 
 # -- scale -------------------------------------------------------------------------------------
@@ -183,7 +171,7 @@ def _resource_values(c: Clause) -> Args:
         resource = next(iter(named))
     if len(sections) > 1:
         return {}
-    if not sections and not c.has("give", "limit", "up"):
+    if not sections and not c.has("give", "limit", "up", "need"):
         return {}
     section = next(iter(sections), "limit")
     return {f"{resource}_{section}": qty}
@@ -319,6 +307,8 @@ INTENTS: tuple[Intent, ...] = (
         ("cordon node-b", "mark node-c as unschedulable", "take node-d out of rotation"),
     ),
     Intent("drain", "drain_node", ("drain",), _node, ("drain node-c", "evacuate node-b")),
+    *intents_edit.INTENTS,
+    *intents_create.INTENTS,
     Intent(
         "capacity",
         "plan_capacity",
@@ -336,7 +326,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "set image",
         "set_image",
-        ("image", "set", "up", "down", "rollback", "need", "scale"),
+        ("image", "set", "up", "down", "rollback", "need", "scale", "pin"),
         _image,
         (
             "set image of checkout to v0.10.2",

@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from k8sgpt_py.planner import lexicon as lx
 from k8sgpt_py.planner.clause import Clause, NameIndex
+from k8sgpt_py.planner.discourse import (
+    Context,
+    is_urging,
+    namespace_only,
+    read_statement,
+    sentences,
+)
 from k8sgpt_py.planner.intents import INTENTS
 from k8sgpt_py.planner.plan import Plan, Step
 from k8sgpt_py.planner.slots import tokenize
@@ -97,31 +104,72 @@ def parse(request: str, names: NameIndex | None = None) -> list[Call] | None:
     """Tool calls for the request, or None when any part is not understood.
 
     ``names`` (the cluster's object names) lets the target be found among the request's
-    words; without it, the one word that is left over names the target.
+    words; without it, the one word that is left over names the target. Sentences that
+    state facts ("the worker keeps crashing") give later ones their object and namespace
+    (discourse.py).
     """
     calls: list[Call] = []
-    antecedent: str | None = None
-    for text in clauses(request):
-        call = parse_clause(text, names, antecedent)
-        if call is None:
+    context = Context()
+    for sentence in sentences(request):
+        got = _parse_sentence(sentence, names, context)
+        if got is not None:
+            calls.extend(got)
+            continue
+        parts = clauses(sentence)
+        if any(_starts_instruction(p) for p in parts[1:]):
+            return None  # "cart is slow, restart it": an instruction kai did not understand
+        if not is_urging(sentence) and not read_statement(sentence, names, context):
             return None
-        calls.append(call)
-        antecedent = call.args.get("name") or antecedent
     return calls or None
 
 
-def parse_clause(text: str, names: NameIndex | None, antecedent: str | None = None) -> Call | None:
+def _parse_sentence(sentence: str, names: NameIndex | None, context: Context) -> list[Call] | None:
+    """The calls of one sentence's clauses, or None when one of them is not understood."""
+    calls: list[Call] = []
+    for text in clauses(sentence):
+        call = parse_clause(text, names, context.antecedent, context=context)
+        if call is not None:
+            calls.append(call)
+            context.after(call.args)
+            continue
+        namespace = namespace_only(text, names)
+        if namespace is not None:
+            context.namespace = namespace  # "In namespace payments, ..."
+        elif not (calls and is_urging(text)):
+            return None
+    return calls or None
+
+
+def parse_clause(
+    text: str,
+    names: NameIndex | None,
+    antecedent: str | None = None,
+    *,
+    context: Context | None = None,
+) -> Call | None:
     """The one tool call a clause asks for, or None."""
-    clause = Clause.read(text, names, antecedent)
+    context = context or Context(antecedent=antecedent)
+    clause = Clause.read(
+        text,
+        names,
+        antecedent,
+        antecedent_namespace=context.antecedent_namespace,
+        namespace=context.namespace,
+        topic=context.topic,
+    )
     if not clause.cues:
         return None
     blocked = clause.is_blocked()
     for intent in INTENTS:
         if not clause.has(*intent.cues) or (intent.is_write and blocked):
             continue
+        used, namespace = [w.used for w in clause.words], clause.slots.namespace
         args = intent.build(clause)
         if args is not None:
             return Call(intent.tool, args)
+        for w, was in zip(clause.words, used, strict=True):  # what a builder took, it gives back
+            w.used = was
+        clause.slots.namespace = namespace
     return None
 
 
