@@ -84,13 +84,20 @@ _META_KINDS = (*WORKLOADS, "Service", "Node", "Pod", "ConfigMap", "Secret", "Cro
 _NOUNS = {"labels": ("label", "labels"), "annotations": ("annotation", "annotations")}
 
 
+_CUES = {"labels": ("label", "unlabel"), "annotations": ("annotate", "unannotate")}
+
+
 def _metadata(field: str) -> Any:
+    """The builder of set_labels (``field`` "labels") or set_annotations ("annotations")."""
+    other = "annotations" if field == "labels" else "labels"
+
+    def says(c: Clause, which: str) -> bool:
+        return c.has(*_CUES[which]) or c.has_word(*_NOUNS[which])
+
     def build(c: Clause) -> Args | None:
-        cue, un = ("label", "unlabel") if field == "labels" else ("annotate", "unannotate")
-        other = "annotate" if field == "labels" else "label"
-        if not (c.has(cue) or c.has_word(un)) or c.has(other):
+        if not says(c, field) or says(c, other):
             return None
-        removing = c.has("remove", "delete") or c.has_word(un)
+        removing = c.has("remove", "delete", _CUES[field][1])
         values = _values(c, field, removing=removing)
         target = object_named(c, _META_KINDS)
         if target is None:
@@ -277,7 +284,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "annotate",
         "set_annotations",
-        ("annotate", "unlabel", "add", "set", "remove", "delete"),
+        ("annotate", "unannotate", "add", "set", "remove", "delete"),
         _metadata("annotations"),
         ("annotate cart owner=sre", "remove the annotation owner from cart"),
     ),
@@ -305,7 +312,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "node selector",
         "patch_resource",
-        ("unpin", "remove", "delete", "set"),
+        ("unpin", "remove", "set", "delete"),
         _unpin,
         ("remove the node selector from frontend", "unpin checkout"),
     ),

@@ -120,11 +120,13 @@ _cue("resume", "resume|unpause|unsuspend|enable|re-enable|reenable|reactivate|un
 
 _cue("trigger", "trigger|kick off|fire|fire off|start|invoke|execute")
 
-_cue("label", "label|labels|relabel")
+_cue("label", "label|relabel")
 
-_cue("annotate", "annotate|annotation|annotations")
+_cue("annotate", "annotate")
 
-_cue("unlabel", "unlabel|unannotate")
+_cue("unlabel", "unlabel")
+
+_cue("unannotate", "unannotate")
 
 _cue("pin", "pin|schedule|place|move|stick|constrain|restrict|lock")
 
