@@ -144,7 +144,7 @@ def judge(entry: dict[str, Any], got: Any, cluster: Any) -> bool:
     if entry.get("no_write"):
         if not isinstance(got, list):
             return True
-        writes = {n for n, t in all_tools().items() if t.is_mutating}
+        writes = {n for n, t in all_tools().items() if t.is_mutating} | {"fix"}
         return not any(c.tool in writes for c in got)
     if "question" in entry:
         want = entry["question"]

@@ -405,12 +405,22 @@ class Clause:
                 return found or None
         if len(content) == 1:
             return self.words[content[0]].low
-        if not content and self.antecedent and self.has_word("it", "them", "its", "that", "this"):
+        if not content and self.antecedent and self._refers_back():
             return self.antecedent
         vague = [w.low for w in self.words if not w.used and w.low in lx.NAME_PARTS]
         if not content and len(vague) == 1:
             return vague[0]  # "scale service to 3": let resolution say it is ambiguous
         return None
+
+    def _refers_back(self) -> bool:
+        """A pronoun, or a kind with a definite article: "restart it", "fix the service"."""
+        if self.has_word("it", "them", "its", "that", "this"):
+            return True
+        lows = [w.low for w in self.words]
+        return any(
+            low in lx.KIND_WORDS and i and lows[i - 1] in ("the", "that", "this")
+            for i, low in enumerate(lows)
+        )
 
     def real(self, kinds: Iterable[str]) -> str | None:
         """A name of ``kinds`` that really exists and that the clause gives (no lone-word guess)."""

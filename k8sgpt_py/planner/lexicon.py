@@ -49,7 +49,11 @@ _cue(
     "need|needs|want|wants|require|requires|should have|must have|to have|should run|run|keep|make",
 )
 
-_cue("set", "set|change|update|adjust|configure|put|modify|fix|convert|turn|turn into|flip")
+_cue(
+    "set",
+    "set|change|update|adjust|configure|put|modify|fix|repair|remediate|convert|turn|"
+    "turn into|flip",
+)
 
 _cue("factor", "double|triple|quadruple|halve")
 
@@ -391,6 +395,12 @@ URGINGS = {
     "sort it out",
     "fix",
     "do it now",
+    "diagnose",
+    "troubleshoot",
+    "investigate",
+    "debug",
+    "diagnose it",
+    "look into it",
 }
 
 ENV_WORDS = {"env", "environment", "variable", "variables", "var", "vars", "export"}

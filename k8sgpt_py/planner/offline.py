@@ -25,6 +25,7 @@ from k8sgpt_py.planner.discourse import (
     read_statement,
     sentences,
 )
+from k8sgpt_py.planner.fixes import FIX, fix_args, fix_calls
 from k8sgpt_py.planner.intents import INTENTS
 from k8sgpt_py.planner.plan import Plan, Step
 from k8sgpt_py.planner.slots import tokenize
@@ -106,38 +107,49 @@ def parse(request: str, names: NameIndex | None = None) -> list[Call] | None:
     ``names`` (the cluster's object names) lets the target be found among the request's
     words; without it, the one word that is left over names the target. Sentences that
     state facts ("the worker keeps crashing") give later ones their object and namespace
-    (discourse.py).
+    (discourse.py). "fix it" next to other instructions only urges them on; alone it asks
+    to fix what the statement named.
     """
-    calls: list[Call] = []
+    steps: list[tuple[Call | None, bool]] = []  # (call, only urges)
     context = Context()
     for sentence in sentences(request):
         got = _parse_sentence(sentence, names, context)
         if got is not None:
-            calls.extend(got)
+            steps.extend(got)
             continue
         parts = clauses(sentence)
         if any(_starts_instruction(p) for p in parts[1:]):
             return None  # "cart is slow, restart it": an instruction kai did not understand
-        if not is_urging(sentence) and not read_statement(sentence, names, context):
+        if not read_statement(sentence, names, context):
             return None
-    return calls or None
+    asked = [call for call, urges in steps if not urges]
+    if asked:
+        return [call for call in asked if call is not None]
+    urged = [call for call, _ in steps if call is not None]  # "Diagnose and fix it"
+    return urged or None
 
 
-def _parse_sentence(sentence: str, names: NameIndex | None, context: Context) -> list[Call] | None:
-    """The calls of one sentence's clauses, or None when one of them is not understood."""
-    calls: list[Call] = []
+def _parse_sentence(
+    sentence: str, names: NameIndex | None, context: Context
+) -> list[tuple[Call | None, bool]] | None:
+    """Each clause's call and whether it only urges; None when a clause is not understood."""
+    steps: list[tuple[Call | None, bool]] = []
     for text in clauses(sentence):
+        urges = is_urging(text)
         call = parse_clause(text, names, context.antecedent, context=context)
         if call is not None:
-            calls.append(call)
-            context.after(call.args)
+            steps.append((call, urges))
+            if not urges:
+                context.after(call.args)
             continue
         namespace = namespace_only(text, names)
         if namespace is not None:
             context.namespace = namespace  # "In namespace payments, ..."
-        elif not (calls and is_urging(text)):
+        elif urges:
+            steps.append((None, True))
+        else:
             return None
-    return calls or None
+    return steps or None
 
 
 def parse_clause(
@@ -170,7 +182,8 @@ def parse_clause(
         for w, was in zip(clause.words, used, strict=True):  # what a builder took, it gives back
             w.used = was
         clause.slots.namespace = namespace
-    return None
+    fix = fix_args(clause)
+    return Call(FIX, fix) if fix is not None else None
 
 
 def did_you_mean(request: str) -> str | None:
@@ -224,7 +237,8 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
             f"the request still holds the placeholder {holes[0]}",
             hint="replace it with the real value, then run the command again",
         )
-    calls = parse(request, ClusterNames(ctx.cluster))
+    names = ClusterNames(ctx.cluster)
+    calls = parse(request, names)
     if calls is None:
         verb = did_you_mean(request)
         if verb is None:
@@ -239,7 +253,7 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
         )
     plan = Plan(request=request, planner="offline")
     tools = all_tools(read_only=ctx.read_only)
-    for call in calls:
+    for call in _with_fixes(calls, ctx, names, plan):
         tool = tools.get(call.tool)
         if tool is None:
             if ctx.read_only and call.tool in all_tools():
@@ -255,3 +269,16 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
             plan.errors.append(result.error or f"{call.tool} failed")
             break
     return plan
+
+
+def _with_fixes(calls: list[Call], ctx: ToolContext, names: NameIndex, plan: Plan) -> list[Call]:
+    """Each "fix X" step replaced by the calls X's diagnosis suggests (fixes.py)."""
+    out: list[Call] = []
+    for call in calls:
+        if call.tool != FIX:
+            out.append(call)
+            continue
+        fixed, found = fix_calls(ctx, call.args, names)
+        plan.advice.append(found)
+        out.extend(fixed)
+    return out

@@ -181,3 +181,20 @@ def test_kai_help_lists_the_general_write_intents(kai):
         "grow pvc data to 20Gi",
     ):
         assert example in result.stdout
+
+
+def test_fix_applies_the_fix_the_diagnosis_names(sandbox, kube, kai):
+    typo = {"spec": {"selector": {"app": "workr"}}}
+    kube.patch("Service", "legacy-api", "staging", typo, patch_type="merge")
+    doc = applied(kai, "The legacy-api service in staging has no endpoints. Diagnose and fix it.")
+    assert [s["tool"] for s in doc["steps"]] == ["patch_resource"]
+    assert kube.get("Service", "legacy-api", "staging")["spec"]["selector"] == {"app": "worker"}
+
+
+def test_fix_that_needs_a_value_from_a_person_does_nothing_and_says_so(sandbox, kube, kai):
+    before = kube.get("Deployment", "worker", "staging")["spec"]
+    result = kai("--yes", "fix the worker in staging")
+    assert result.exit_code == 8, result.stderr
+    assert "DATABASE_URL=<value>" in result.stderr
+    assert "kai explain -n staging deployment/worker" in result.stderr
+    assert kube.get("Deployment", "worker", "staging")["spec"] == before
