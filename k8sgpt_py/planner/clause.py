@@ -46,6 +46,9 @@ class NameIndex(Protocol):
     def namespaces(self) -> set[str]:
         """Every namespace name."""
 
+    def selector(self, kind: str, name: str, namespace: str | None) -> dict[str, str]:
+        """The pod labels a workload selects (``spec.selector.matchLabels``); {} if unknown."""
+
 
 @dataclass
 class Clause:
@@ -61,6 +64,8 @@ class Clause:
     antecedent_namespace: str | None = None
     topic: str | None = None  # a variable an earlier statement named ("DATABASE_URL is unset")
     ns_at: set[int] = field(default_factory=set)  # the words that named the namespace
+    ns_trigger: str | None = None  # "in", "from", "namespace"...: the word before it
+    default_namespace: str | None = None  # what earlier sentences named
 
     # -- reading -------------------------------------------------------------------------
 
@@ -82,6 +87,7 @@ class Clause:
         """
         clause = cls(tokenize(text), names, antecedent)
         clause.antecedent_namespace, clause.topic = antecedent_namespace, topic
+        clause.default_namespace = namespace
         clause._strip_polite()
         clause._flags()
         extract.options(clause.words, clause.slots)
@@ -252,7 +258,7 @@ class Clause:
                 continue
             if not _is_namespace(cand, known, explicit=explicit):
                 continue
-            self.slots.namespace = cand
+            self.slots.namespace, self.ns_trigger = cand, low
             for k in range(i, j + 1):
                 words[k].used = True
                 self.ns_at.add(k)

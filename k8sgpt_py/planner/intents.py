@@ -15,7 +15,13 @@ and ``kai help`` lists every entry with its verbs and examples.
 
 from __future__ import annotations
 
-from k8sgpt_py.planner import intents_create, intents_edit, reads
+from k8sgpt_py.planner import (
+    intents_access,
+    intents_create,
+    intents_edit,
+    intents_traffic,
+    reads,
+)
 from k8sgpt_py.planner import lexicon as lx
 from k8sgpt_py.planner.clause import Clause
 from k8sgpt_py.planner.intent import Intent
@@ -309,6 +315,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("drain", "drain_node", ("drain",), _node, ("drain node-c", "evacuate node-b")),
     *intents_edit.INTENTS,
     *intents_create.INTENTS,
+    *intents_traffic.INTENTS,
+    *intents_access.INTENTS,
     Intent(
         "capacity",
         "plan_capacity",

@@ -42,7 +42,7 @@ _cue("add", "add|added|throw in|tack on")
 
 _cue("remove", "remove|take away|drop")
 
-_cue("give", "give|allot|allocate|assign")
+_cue("give", "give|allot|allocate|assign|grant")
 
 _cue(
     "need",
@@ -136,6 +136,10 @@ _cue("pin", "pin|schedule|place|move|stick|constrain|restrict|lock")
 
 _cue("unpin", "unpin|unpinned")
 
+_cue("allow", "allow|permit|let|whitelist")
+
+_cue("deny", "deny|block|isolate|lock down|firewall off")
+
 
 MAX_CUE_WORDS = max(len(p.split()) for p in CUES)
 
@@ -195,6 +199,9 @@ KIND_WORDS = {
     "claim": "pvc",
     "claims": "pvc",
     "cj": "cronjob",
+    "serviceaccount": "serviceaccount",
+    "serviceaccounts": "serviceaccount",
+    "sa": "serviceaccount",
 }
 
 
@@ -367,6 +374,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("node", "selectors"): "nodeselector",
     ("node-selector",): "nodeselector",
     ("auto", "scale"): "autoscale",
+    ("service", "account"): "serviceaccount",
+    ("service", "accounts"): "serviceaccounts",
 }
 MAX_PHRASE_WORDS = max(len(p) for p in PHRASES)
 

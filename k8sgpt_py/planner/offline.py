@@ -48,6 +48,7 @@ _HARD_SPLIT = re.compile(
 )
 _SOFT_SPLIT = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|,\s+)\s*", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^<>]{1,60}>")
+_COMMA, _AND = "\x00", "\x01"  # separators shielded inside parentheses
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,22 @@ def normalise(request: str) -> str:
     return _POLITE.sub("", text, count=1).strip()
 
 
+def _shield(text: str) -> str:
+    """Commas and "and" inside parentheses do not cut a clause: "(get, list and watch)"."""
+    return re.sub(
+        r"\([^()]*\)",
+        lambda m: m.group(0).replace(",", _COMMA).replace(" and ", _AND),
+        text,
+    )
+
+
 def clauses(request: str) -> list[str]:
     """The request cut where a new instruction starts ("..., then ...", "... and restart ...")."""
-    text = " ".join(request.strip().split()).rstrip(" .!?")
+    out = _clauses(_shield(" ".join(request.strip().split()).rstrip(" .!?")))
+    return [c.replace(_COMMA, ",").replace(_AND, " and ") for c in out]
+
+
+def _clauses(text: str) -> list[str]:
     out: list[str] = []
     for part in _HARD_SPLIT.split(text):
         pieces = _SOFT_SPLIT.split(part)
@@ -206,20 +220,34 @@ class ClusterNames:
         """Bind the cluster; nothing is listed until a name is needed."""
         self._cluster = cluster
         self._cache: dict[str, list[tuple[str, str | None]]] = {}
+        self._selectors: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
     def names(self, kind: str) -> Sequence[tuple[str, str | None]]:
         """(name, namespace) of every object of a kind; empty when listing is forbidden."""
         if kind not in self._cache:
             from k8sgpt_py.errors import Rejected
 
+            self._cache[kind] = []
             try:
-                items = self._cluster.iter_list(kind, None)
-                self._cache[kind] = [
-                    (str(o["metadata"]["name"]), o["metadata"].get("namespace")) for o in items
-                ]
+                for o in self._cluster.iter_list(kind, None):
+                    name, namespace = str(o["metadata"]["name"]), o["metadata"].get("namespace")
+                    self._cache[kind].append((name, namespace))
+                    labels = ((o.get("spec") or {}).get("selector") or {}).get("matchLabels")
+                    if isinstance(labels, dict):
+                        self._selectors[(kind, name, namespace)] = dict(labels)
             except Rejected:  # RBAC: the tools will say so when they need it
                 self._cache[kind] = []
         return self._cache[kind]
+
+    def selector(self, kind: str, name: str, namespace: str | None) -> dict[str, str]:
+        """The pod labels a workload selects; {} when unknown or ambiguous."""
+        self.names(kind)
+        found = [
+            labels
+            for (k, n, ns), labels in self._selectors.items()
+            if k == kind and n == name and namespace in (None, ns)
+        ]
+        return found[0] if len(found) == 1 else {}
 
     def namespaces(self) -> set[str]:
         """Namespace names."""

@@ -198,3 +198,28 @@ def test_fix_that_needs_a_value_from_a_person_does_nothing_and_says_so(sandbox, 
     assert "DATABASE_URL=<value>" in result.stderr
     assert "kai explain -n staging deployment/worker" in result.stderr
     assert kube.get("Deployment", "worker", "staging")["spec"] == before
+
+
+def test_allow_traffic_makes_a_network_policy_for_the_workloads_pods(sandbox, kube, kai):
+    applied(kai, "let frontend talk to cart on port 7070")
+    spec = kube.get("NetworkPolicy", "allow-frontend-to-cartservice", "shop")["spec"]
+    assert spec["podSelector"] == {"matchLabels": {"app": "cartservice"}}
+    (rule,) = spec["ingress"]
+    assert rule["from"] == [{"podSelector": {"matchLabels": {"app": "frontend"}}}]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 7070}]
+
+
+def test_grant_read_only_access_makes_a_role_and_its_binding(sandbox, kube, kai):
+    applied(
+        kai,
+        "give the ci-bot service account in staging read-only access (get, list and watch) to pods",
+    )
+    role = kube.get("Role", "read-only-pods", "staging")
+    assert role["rules"] == [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
+    ]
+    binding = kube.get("RoleBinding", "read-only-pods-ci-bot", "staging")
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": "ci-bot", "namespace": "staging"}
+    ]
+    assert binding["roleRef"]["name"] == "read-only-pods"
