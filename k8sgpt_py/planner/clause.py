@@ -89,8 +89,10 @@ class Clause:
         clause.antecedent_namespace, clause.topic = antecedent_namespace, topic
         clause.default_namespace = namespace
         clause._strip_polite()
+        clause._purpose()
         clause._flags()
         extract.options(clause.words, clause.slots)
+        extract.key_values(clause.words, clause.slots)
         clause._pairs()
         extract.called(clause.words, clause.slots)
         extract.service_type(clause.words, clause.slots)
@@ -128,6 +130,16 @@ class Clause:
         if [w.low for w in self.words[self.start : self.start + 2]] in (["do", "a"], ["do", "an"]):
             self.words[self.start].used = self.words[self.start + 1].used = True
             self.start += 2
+
+    def _purpose(self) -> None:
+        """Words after "so" give the purpose ("cordon node-c so no pods land on it"), not asks."""
+        lows = [w.low for w in self.words]
+        for i in range(self.start + 2, len(lows) - 1):
+            purpose = lows[i] == "so" and lows[i - 1] not in ("do", "it", "and", "or")
+            if purpose or lows[i : i + 3] == ["in", "order", "to"]:
+                for w in self.words[i:]:
+                    w.used = True
+                return
 
     def _flags(self) -> None:
         words = self.words

@@ -35,6 +35,21 @@ def options(words: list[Word], slots: Slots) -> None:
         w.used = True
 
 
+def key_values(words: list[Word], slots: Slots) -> None:
+    """``key COLOR with value blue`` (and ``key X value Y``): a pair written out in words."""
+    for i, w in enumerate(words[:-3]):
+        if w.used or w.low != "key":
+            continue
+        j = i + 2
+        while j < len(words) and words[j].low in ("with", "and", "=", ":", "the", "a", "its"):
+            j += 1
+        if j + 1 < len(words) and words[j].low == "value":
+            key, value = words[i + 1], words[j + 1]
+            slots.pairs[key.text] = value.text
+            for x in words[i : j + 2]:
+                x.used = True
+
+
 def called(words: list[Word], slots: Slots) -> None:
     """``called X``/``named X``: the name of what is made. The name stays a content word."""
     for i, w in enumerate(words[:-1]):

@@ -36,14 +36,21 @@ _NOT_A_NAME = (
 )
 
 
-def created_kind(c: Clause) -> str | None:
-    """The kind a request makes: its first kind word that does not say where ("in namespace")."""
+def created_kinds(c: Clause) -> list[str]:
+    """The kinds a request makes: kind words that do not say where ("in the shop namespace")."""
+    kinds = []
     for i, w in enumerate(c.words):
         kind = lx.KIND_WORDS.get(w.low)
-        if kind is None or (i and c.words[i - 1].low in _PLACE_WORDS):
-            continue
-        return kind
-    return None
+        near = {x.low for x in c.words[max(0, i - 3) : i]}
+        if kind is not None and i not in c.ns_at and not near & _PLACE_WORDS:
+            kinds.append(kind)
+    return kinds
+
+
+def created_kind(c: Clause) -> str | None:
+    """The kind a request makes: its first kind word that does not say where."""
+    kinds = created_kinds(c)
+    return kinds[0] if kinds else None
 
 
 def new_name(c: Clause, kind: str) -> str | None:
@@ -65,7 +72,8 @@ def _is_new_name(low: str) -> bool:
 
 
 def _is_creating(c: Clause, kind: str) -> bool:
-    return created_kind(c) == kind and c.has("create", "add", "need")
+    """Does the clause make one ``kind`` ("a namespace called dev and a configmap": no)?"""
+    return set(created_kinds(c)) == {kind} and c.has("create", "add", "need")
 
 
 def _exists(c: Clause, kind: str, name: str) -> bool:
@@ -85,6 +93,8 @@ def _create_namespace(c: Clause) -> Args | None:
     if name is None:
         return None
     labels = {k: v for k, v in c.slots.pairs.items() if v}
+    if labels and not c.has_word("label", "labels", "labelled", "labeled"):
+        return None  # pairs that are not labels: something else was asked too
     return {"name": name, "labels": labels} if labels else {"name": name}
 
 
@@ -244,6 +254,8 @@ def _is_target_port(c: Clause, n: Number) -> bool:
 
 
 def _expose(c: Clause) -> Args | None:
+    if not c.has("expose") and not (created_kind(c) == "service" and c.has("create", "add")):
+        return None  # "create a service for the cart deployment" exposes it too
     if c.slots.called_at is not None:
         c.words[c.slots.called_at].used = True  # the new Service's name is not the target
     name = c.target(WORKLOADS, ref_kinds=WORKLOAD_REFS)
@@ -338,7 +350,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "expose",
         "expose_workload",
-        ("expose",),
+        ("expose", "create", "add"),
         _expose,
         ("expose checkout on port 8080", "expose frontend as a NodePort on 80"),
     ),

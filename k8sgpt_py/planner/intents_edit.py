@@ -35,6 +35,7 @@ _SHORT = {
 }
 _CLUSTER_SCOPED = {"node", "namespace"}
 _KEY_STOPS = {"from", "on", "of", "off", "in", "for", "at", "to", "with"}
+_DETERMINERS = {"the", "a", "an", "that", "this", "its", "their", "my", "our", "all", "any"}
 
 
 def _kind_of(c: Clause, name: str, kinds: tuple[str, ...]) -> str:
@@ -133,8 +134,8 @@ def _values(c: Clause, field: str, *, removing: bool) -> dict[str, str | None]:
         if w.low not in ("the", "a", "and", "its") and NAMEISH.match(w.low) and not w.used:
             keys.append(w)
     if not keys and at > 0 and NAMEISH.match(c.words[at - 1].low):
-        before = c.words[at - 1]
-        if not before.used and before.low not in lx.FILLER:
+        before = c.words[at - 1]  # "remove the app label": any word but an article
+        if not before.used and before.low not in _DETERMINERS:
             keys = [before]
     for w in keys:
         w.used = True
