@@ -66,6 +66,7 @@ class Clause:
     ns_at: set[int] = field(default_factory=set)  # the words that named the namespace
     ns_trigger: str | None = None  # "in", "from", "namespace"...: the word before it
     default_namespace: str | None = None  # what earlier sentences named
+    new_namespaces: set[str] = field(default_factory=set)  # made earlier in the request
 
     # -- reading -------------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ class Clause:
         antecedent_namespace: str | None = None,
         namespace: str | None = None,
         topic: str | None = None,
+        new_namespaces: set[str] | None = None,
     ) -> Clause:
         """Tokenise, strip politeness, then take flags, pairs, refs, cues and slots.
 
@@ -87,7 +89,7 @@ class Clause:
         """
         clause = cls(tokenize(text), names, antecedent)
         clause.antecedent_namespace, clause.topic = antecedent_namespace, topic
-        clause.default_namespace = namespace
+        clause.default_namespace, clause.new_namespaces = namespace, set(new_namespaces or ())
         clause._strip_polite()
         clause._purpose()
         clause._flags()
@@ -240,7 +242,7 @@ class Clause:
 
     def _namespace(self) -> None:
         words = self.words
-        known = self.names.namespaces() if self.names is not None else None
+        known = self.names.namespaces() | self.new_namespaces if self.names is not None else None
         for i, w in enumerate(words):
             low = w.low
             if low in ("everywhere", "cluster-wide") or (
@@ -268,6 +270,11 @@ class Clause:
                 and not explicit
             ):
                 continue
+            said = words[j - 1].low in ("namespace", "ns") or (
+                j + 1 < len(words) and words[j + 1].low in ("namespace", "ns")
+            )
+            if known is not None and (low in ("in", "inside", "within", "from") and said):
+                known = known | {cand} if _NAMEISH.match(cand) else known  # "in namespace new"
             if not _is_namespace(cand, known, explicit=explicit):
                 continue
             self.slots.namespace, self.ns_trigger = cand, low

@@ -11,14 +11,14 @@ instruction kai understands nor one of these keeps the whole request not underst
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from k8sgpt_py.planner import extract
 from k8sgpt_py.planner import lexicon as lx
 from k8sgpt_py.planner.clause import Clause, NameIndex
 
 # a sentence ends at ". ", "! ", "? " or ": " (not "the command: echo hi")
-_SENTENCE_END = re.compile(r"(?:[.!?]|(?<!\bcommand)(?<!\bcmd)(?<!\bargs):)\s+(?=\S)", re.I)
+_SENTENCE_END = re.compile(r"(?:[.!?;]|(?<!\bcommand)(?<!\bcmd)(?<!\bargs):)\s+(?=\S)", re.I)
 _ABOUT = ("Deployment", "StatefulSet", "DaemonSet", "Service", "CronJob", "Node",
           "PersistentVolumeClaim", "Ingress")  # fmt: skip
 _IMPERATIVE_NOT = {"dont", "never", "not", "stop", "avoid", "please"}
@@ -32,20 +32,28 @@ class Context:
     antecedent_namespace: str | None = None
     namespace: str | None = None
     topic: str | None = None
+    new_namespaces: set[str] = field(default_factory=set)
 
-    def after(self, args: dict[str, object]) -> None:
-        """An instruction's object becomes what "it" means next."""
+    def after(self, tool: str, args: dict[str, object]) -> None:
+        """An instruction's object becomes what "it" means next; a new namespace is known."""
         name = args.get("name")
+        if tool == "create_namespace" and isinstance(name, str):
+            self.new_namespaces.add(name)
         if isinstance(name, str):
             namespace = args.get("namespace")
             self.antecedent = name
             self.antecedent_namespace = namespace if isinstance(namespace, str) else None
 
 
-def sentences(request: str) -> list[str]:
-    """The request's sentences, each without its final punctuation."""
+def sentences(request: str, *, colons: bool = True) -> list[str]:
+    """The request's sentences, each without its final punctuation.
+
+    With ``colons`` False a colon does not end a sentence ("an autoscaler on cart: 1 to 5").
+    """
     text = " ".join(request.strip().split())
-    parts = (p.strip().rstrip(".!?:").strip() for p in _SENTENCE_END.split(text))
+    if not colons:
+        text = re.sub(r":\s+", " ", text)
+    parts = (p.strip().rstrip(".!?:;").strip() for p in _SENTENCE_END.split(text))
     return [p for p in parts if p]
 
 

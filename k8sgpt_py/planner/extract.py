@@ -83,9 +83,12 @@ def bounds(words: list[Word], slots: Slots) -> None:
     whole = [n for n in slots.numbers if not n.percent and n.value == int(n.value)]
     for n in whole:
         following = next((m for m in whole if m.index > n.index), None)
-        if n.before == "between" and following is not None and following.before in ("and", "to"):
+        if following is None:
+            continue
+        ranged = n.before == "between" and following.before in ("and", "to")
+        if ranged or (n.after == "to" and following.index == n.index + 2 and n.before != "from"):
             slots.bounds.update(min=int(n.value), max=int(following.value))
-            slots.is_range = True
+            slots.is_range = ranged  # "between 2 and 8" asks for bounds; "2 to 8" only gives them
             return
     for n in whole:
         which = _bound_of(words, n)

@@ -202,7 +202,8 @@ def _pod_spec_patch(c: Clause, kind: str, name: str, spec: Args) -> Args:
 def _pin(c: Clause) -> Args | None:
     if c.slots.numbers or c.slots.quantities or c.slots.image or c.slots.env:
         return None
-    if c.has_word("nodeselector") and c.slots.pairs:
+    on_labels = c.has_word("nodes", "node") and c.has_word("labelled", "labeled", "label")
+    if c.slots.pairs and (c.has_word("nodeselector") or on_labels):  # "on nodes labelled a=b"
         selector: dict[str, str | None] = dict(c.slots.pairs)
     else:
         node = _node_named(c)
@@ -221,9 +222,25 @@ def _unpin(c: Clause) -> Args | None:
     for w in c.words:
         if w.low in ("no", "none", "empty"):
             w.used = True
-    keys = {k: None for k in c.slots.pairs} or None
+    keys = {k: None for k in c.slots.pairs} or _selector_keys(c) or None
     target = workload_named(c)
     return _pod_spec_patch(c, *target, {"nodeSelector": keys}) if target else None
+
+
+def _selector_keys(c: Clause) -> dict[str, str | None]:
+    """The keys named after "node selector" ("remove the node selector disktype from x")."""
+    at = next((i for i, w in enumerate(c.words) if w.low == "nodeselector"), None)
+    if at is None:
+        return {}
+    keys = []
+    for w in c.words[at + 1 :]:
+        if w.low in _KEY_STOPS:
+            break
+        if not w.used and NAMEISH.match(w.low) and w.low not in _DETERMINERS:
+            keys.append(w)
+    for w in keys:
+        w.used = True
+    return {w.text: None for w in keys}
 
 
 # -- storage, fields ----------------------------------------------------------------------------

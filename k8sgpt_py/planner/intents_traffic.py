@@ -132,9 +132,10 @@ def _allow(c: Clause) -> Args | None:
 
 def _deny(c: Clause) -> Args | None:
     lows = [w.low for w in c.words]
-    if "from" in lows or "to" not in lows:
+    if "from" in lows:
         return None  # a policy admits traffic; "block x from y" has no single policy
-    target = _pods(c, _stretch(c, lows.index("to") + 1, _ENDS), source=False)
+    start = lows.index("to") + 1 if "to" in lows else c.cues[0][1] + 1  # "isolate the x pods"
+    target = _pods(c, _stretch(c, start, _ENDS), source=False)
     if target is None:
         return None
     verb = next(w.low for w in c.words if w.low in ("deny", "block", "isolate", "lock", "firewall"))

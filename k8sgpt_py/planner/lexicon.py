@@ -348,6 +348,7 @@ GAPS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
     (frozenset({"bring"}), ("down", "to"), "down"),
     (frozenset({"take"}), ("down", "to"), "down"),
     (frozenset({"cut"}), ("in", "half"), "down"),
+    (frozenset({"take", "strip"}), ("off",), "remove"),
 )
 
 

@@ -124,9 +124,16 @@ def parse(request: str, names: NameIndex | None = None) -> list[Call] | None:
     (discourse.py). "fix it" next to other instructions only urges them on; alone it asks
     to fix what the statement named.
     """
+    found = _parse(request, names, colons=True)
+    if found is None and re.search(r":\s", request):  # "an hpa on cart: 1 to 5 pods"
+        found = _parse(request, names, colons=False)
+    return found
+
+
+def _parse(request: str, names: NameIndex | None, *, colons: bool) -> list[Call] | None:
     steps: list[tuple[Call | None, bool]] = []  # (call, only urges)
     context = Context()
-    for sentence in sentences(request):
+    for sentence in sentences(request, colons=colons):
         got = _parse_sentence(sentence, names, context)
         if got is not None:
             steps.extend(got)
@@ -154,7 +161,7 @@ def _parse_sentence(
         if call is not None:
             steps.append((call, urges))
             if not urges:
-                context.after(call.args)
+                context.after(call.tool, call.args)
             continue
         namespace = namespace_only(text, names)
         if namespace is not None:
@@ -182,6 +189,7 @@ def parse_clause(
         antecedent_namespace=context.antecedent_namespace,
         namespace=context.namespace,
         topic=context.topic,
+        new_namespaces=context.new_namespaces,
     )
     if not clause.cues:
         return None
