@@ -91,7 +91,7 @@ class Clause:
         clause.antecedent_namespace, clause.topic = antecedent_namespace, topic
         clause.default_namespace, clause.new_namespaces = namespace, set(new_namespaces or ())
         clause._strip_polite()
-        clause._purpose()
+        extract.purpose(clause.words, clause.start)
         clause._flags()
         extract.options(clause.words, clause.slots)
         extract.key_values(clause.words, clause.slots)
@@ -132,16 +132,6 @@ class Clause:
         if [w.low for w in self.words[self.start : self.start + 2]] in (["do", "a"], ["do", "an"]):
             self.words[self.start].used = self.words[self.start + 1].used = True
             self.start += 2
-
-    def _purpose(self) -> None:
-        """Words after "so" give the purpose ("cordon node-c so no pods land on it"), not asks."""
-        lows = [w.low for w in self.words]
-        for i in range(self.start + 2, len(lows) - 1):
-            purpose = lows[i] == "so" and lows[i - 1] not in ("do", "it", "and", "or")
-            if purpose or lows[i : i + 3] == ["in", "order", "to"]:
-                for w in self.words[i:]:
-                    w.used = True
-                return
 
     def _flags(self) -> None:
         words = self.words
@@ -225,7 +215,7 @@ class Clause:
         lows = [w.low for w in words]
         for heads, tail, cue in lx.GAPS:
             for i, low in enumerate(lows):
-                if low in heads and _follows(lows, i + 1, tail):
+                if low in heads and extract.follows(lows, i + 1, tail):
                     self.cues.append((cue, i))
                     words[i].used = True
         self.cues.sort(key=lambda c: c[1])
@@ -275,7 +265,7 @@ class Clause:
             )
             if known is not None and (low in ("in", "inside", "within", "from") and said):
                 known = known | {cand} if _NAMEISH.match(cand) else known  # "in namespace new"
-            if not _is_namespace(cand, known, explicit=explicit):
+            if not extract.is_namespace(cand, known, explicit=explicit):
                 continue
             self.slots.namespace, self.ns_trigger = cand, low
             for k in range(i, j + 1):
@@ -498,21 +488,3 @@ class Clause:
         if len(unexplained) > 1:
             return ""  # "scale checkout to 5 and bake a cake": words nobody understood
         return chosen
-
-
-def _follows(lows: list[str], start: int, tail: tuple[str, ...]) -> bool:
-    """Does ``tail`` occur in ``lows`` at or after ``start`` (within five words)?"""
-    for j in range(start, min(len(lows), start + 5)):
-        if tuple(lows[j : j + len(tail)]) == tail:
-            return True
-    return False
-
-
-def _is_namespace(word: str, known: set[str] | None, *, explicit: bool) -> bool:
-    if "/" in word or word in lx.FILLER:
-        return False
-    if known is not None:  # a real namespace, even one called "jobs"
-        return word in known and (explicit or (word not in lx.KIND_WORDS and word not in lx.CUES))
-    if word in lx.KIND_WORDS or word in lx.CUES:
-        return False
-    return explicit or (bool(_NAMEISH.match(word)) and not word[0].isdigit())

@@ -150,3 +150,32 @@ def variable_to(words: list[Word], slots: Slots, topic: str | None) -> None:
         slots.env[key] = value.text
         w.used = words[i + 1].used = value.used = True
         return
+
+
+def purpose(words: list[Word], start: int) -> None:
+    """Words after "so" give the purpose ("cordon node-c so no pods land on it"), not asks."""
+    lows = [w.low for w in words]
+    for i in range(start + 2, len(lows) - 1):
+        said = lows[i] == "so" and lows[i - 1] not in ("do", "it", "and", "or")
+        if said or lows[i : i + 3] == ["in", "order", "to"]:
+            for w in words[i:]:
+                w.used = True
+            return
+
+
+def follows(lows: list[str], start: int, tail: tuple[str, ...]) -> bool:
+    """Does ``tail`` occur in ``lows`` at or after ``start`` (within five words)?"""
+    return any(
+        tuple(lows[j : j + len(tail)]) == tail for j in range(start, min(len(lows), start + 5))
+    )
+
+
+def is_namespace(word: str, known: set[str] | None, *, explicit: bool) -> bool:
+    """Can ``word`` (after "in", "namespace"...) be a namespace: a real one, or said so?"""
+    if "/" in word or word in lx.FILLER:
+        return False
+    if known is not None:  # a real namespace, even one called "jobs"
+        return word in known and (explicit or (word not in lx.KIND_WORDS and word not in lx.CUES))
+    if word in lx.KIND_WORDS or word in lx.CUES:
+        return False
+    return explicit or (bool(NAMEISH.match(word)) and not word[0].isdigit())
