@@ -37,7 +37,15 @@ _KINDS = {
     "uncordon_node": ("Node",),
     "drain_node": ("Node",),
     "update_hpa": ("HorizontalPodAutoscaler",),
+    "autoscale_workload": ("Deployment", "StatefulSet"),
+    "expose_workload": ("Deployment", "StatefulSet", "DaemonSet"),
+    "set_service_type": ("Service",),
+    "suspend_cronjob": ("CronJob",),
+    "resume_cronjob": ("CronJob",),
+    "trigger_cronjob": ("CronJob",),
 }
+# tools that make a new object: its name is compared as written, never resolved
+_NEW = {"create_namespace", "create_configmap", "create_job"}
 _ANY = ("Deployment", "StatefulSet", "DaemonSet", "Pod", "Service", "Node", "ConfigMap",
         "Secret", "HorizontalPodAutoscaler", "Namespace")  # fmt: skip
 
@@ -97,6 +105,8 @@ def identity(cluster: Any, tool: str, args: dict[str, Any]) -> Any:
     name = args.get("name")
     if name is None:
         return None
+    if tool in _NEW:
+        return f"new {name}"
     try:
         ref = parse_ref(str(name))
         kind = ref.kind or (lookup_kind(args["kind"]).kind if args.get("kind") else None)
@@ -134,7 +144,7 @@ def judge(entry: dict[str, Any], got: Any, cluster: Any) -> bool:
     if entry.get("no_write"):
         if not isinstance(got, list):
             return True
-        writes = {n for n, t in all_tools().items() if t.is_mutating}
+        writes = {n for n, t in all_tools().items() if t.is_mutating} | {"fix"}
         return not any(c.tool in writes for c in got)
     if "question" in entry:
         want = entry["question"]

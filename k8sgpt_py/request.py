@@ -146,9 +146,10 @@ def make_plan(
     raise ModelUnavailable(
         f"the offline planner does not understand {request!r} and no LLM is configured",
         hint="set KAI_MODEL and OPENAI_API_KEY (or KAI_BASE_URL for a local model such as Ollama); "
-        "offline kai handles scale, restart, roll back, set image/resources/env, logs, "
-        "get/list/describe, delete pod, cordon/uncordon/drain, and questions such as "
-        "'why is worker failing', 'is the cluster healthy', 'anything unusual in shop'",
+        "offline kai handles scale, restart, roll back, set image/resources/env, autoscale, "
+        "expose, create namespace/configmap/job/deployment, cronjobs, labels, service type, "
+        "node pinning, logs, get/list/describe, delete, cordon/uncordon/drain, and questions "
+        "such as 'why is worker failing', 'is the cluster healthy' (`kai help` lists them)",
     )
 
 

@@ -13,13 +13,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from k8sgpt_py.planner import extract, matching
 from k8sgpt_py.planner import lexicon as lx
+from k8sgpt_py.planner.matching import Match
 from k8sgpt_py.planner.slots import (
     FACTORS,
     REPLICA_NOUNS,
     Number,
     Slots,
     Word,
+    any_pair,
     is_image,
     pair,
     parse_number,
@@ -28,7 +31,8 @@ from k8sgpt_py.planner.slots import (
     tokenize,
 )
 
-NAME_SCORE_MIN = 0.7  # the guardrail's own bar for "the request mentions it"
+# unit words written apart from their number: "2 cores", "20 GiB"
+_UNIT_WORDS = {"cores", "core", "cpus", "cpu", "gi", "gib", "gb", "mi", "mib", "mb", "ki", "ti"}
 _NAMEISH = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _REF = re.compile(r"^([a-z.]+)/([a-z0-9][a-z0-9.\-]*)$")
 
@@ -42,6 +46,9 @@ class NameIndex(Protocol):
     def namespaces(self) -> set[str]:
         """Every namespace name."""
 
+    def selector(self, kind: str, name: str, namespace: str | None) -> dict[str, str]:
+        """The pod labels a workload selects (``spec.selector.matchLabels``); {} if unknown."""
+
 
 @dataclass
 class Clause:
@@ -54,22 +61,54 @@ class Clause:
     slots: Slots = field(default_factory=Slots)
     refs: list[tuple[str, str]] = field(default_factory=list)  # (kind alias, ref text)
     start: int = 0
+    antecedent_namespace: str | None = None
+    topic: str | None = None  # a variable an earlier statement named ("DATABASE_URL is unset")
+    ns_at: set[int] = field(default_factory=set)  # the words that named the namespace
+    ns_trigger: str | None = None  # "in", "from", "namespace"...: the word before it
+    default_namespace: str | None = None  # what earlier sentences named
+    new_namespaces: set[str] = field(default_factory=set)  # made earlier in the request
 
     # -- reading -------------------------------------------------------------------------
 
     @classmethod
-    def read(cls, text: str, names: NameIndex | None, antecedent: str | None) -> Clause:
-        """Tokenise, strip politeness, then take flags, pairs, refs, cues and slots."""
+    def read(
+        cls,
+        text: str,
+        names: NameIndex | None,
+        antecedent: str | None,
+        *,
+        antecedent_namespace: str | None = None,
+        namespace: str | None = None,
+        topic: str | None = None,
+        new_namespaces: set[str] | None = None,
+    ) -> Clause:
+        """Tokenise, strip politeness, then take flags, pairs, refs, cues and slots.
+
+        ``namespace`` applies when the clause names none ("In staging, restart worker");
+        ``antecedent_namespace`` goes with the antecedent when "it" or its name is the target.
+        """
         clause = cls(tokenize(text), names, antecedent)
+        clause.antecedent_namespace, clause.topic = antecedent_namespace, topic
+        clause.default_namespace, clause.new_namespaces = namespace, set(new_namespaces or ())
         clause._strip_polite()
+        extract.purpose(clause.words, clause.start)
         clause._flags()
+        extract.options(clause.words, clause.slots)
+        extract.key_values(clause.words, clause.slots)
         clause._pairs()
+        extract.called(clause.words, clause.slots)
+        extract.service_type(clause.words, clause.slots)
         clause._refs()
         clause._cues()
+        if clause.head() == "set":
+            extract.variable_to(clause.words, clause.slots, topic)
         clause._image()
         clause._namespace()
+        if clause.slots.namespace is None:
+            clause.slots.namespace = namespace
         clause._container()
         clause._numbers()
+        extract.bounds(clause.words, clause.slots)
         clause._resources()
         if not clause.cues and any(
             n.before == "to" and n.after in REPLICA_NOUNS for n in clause.slots.numbers
@@ -103,6 +142,7 @@ class Clause:
                 w.used = nxt.used = True
             elif w.low in ("-n", "--namespace") and nxt is not None:
                 self.slots.namespace, w.used, nxt.used = nxt.low, True, True
+                self.ns_at |= {i, i + 1}
             elif w.low.startswith("--namespace="):
                 self.slots.namespace, w.used = w.low.split("=", 1)[1], True
             elif w.low in ("-a", "--all-namespaces"):
@@ -122,6 +162,8 @@ class Clause:
     def _pairs(self) -> None:
         envy = any(w.low in lx.ENV_WORDS for w in self.words)
         for w in self.words:
+            if not w.used and (anything := any_pair(w.text)):
+                self.slots.pairs[anything[0]] = anything[1]
             if w.used or not (found := pair(w.text)):
                 continue
             key, value = found
@@ -173,7 +215,7 @@ class Clause:
         lows = [w.low for w in words]
         for heads, tail, cue in lx.GAPS:
             for i, low in enumerate(lows):
-                if low in heads and _follows(lows, i + 1, tail):
+                if low in heads and extract.follows(lows, i + 1, tail):
                     self.cues.append((cue, i))
                     words[i].used = True
         self.cues.sort(key=lambda c: c[1])
@@ -190,7 +232,7 @@ class Clause:
 
     def _namespace(self) -> None:
         words = self.words
-        known = self.names.namespaces() if self.names is not None else None
+        known = self.names.namespaces() | self.new_namespaces if self.names is not None else None
         for i, w in enumerate(words):
             low = w.low
             if low in ("everywhere", "cluster-wide") or (
@@ -218,13 +260,20 @@ class Clause:
                 and not explicit
             ):
                 continue
-            if not _is_namespace(cand, known, explicit=explicit):
+            said = words[j - 1].low in ("namespace", "ns") or (
+                j + 1 < len(words) and words[j + 1].low in ("namespace", "ns")
+            )
+            if known is not None and (low in ("in", "inside", "within", "from") and said):
+                known = known | {cand} if _NAMEISH.match(cand) else known  # "in namespace new"
+            if not extract.is_namespace(cand, known, explicit=explicit):
                 continue
-            self.slots.namespace = cand
+            self.slots.namespace, self.ns_trigger = cand, low
             for k in range(i, j + 1):
                 words[k].used = True
+                self.ns_at.add(k)
             if j + 1 < len(words) and words[j + 1].low in ("namespace", "ns"):
                 words[j + 1].used = True
+                self.ns_at.add(j + 1)
 
     def _container(self) -> None:
         words = self.words
@@ -252,7 +301,7 @@ class Clause:
             elif found := parse_number(words, i):
                 value, size = found
                 nxt = words[i + size].low if i + size < len(words) else ""
-                if nxt in ("cores", "core", "cpus", "cpu") and size == 1 and w.low[0].isdigit():
+                if nxt in _UNIT_WORDS and size == 1 and w.low[0].isdigit():
                     i += 1
                     continue
                 self._number(value, i, size, is_percent=nxt in ("percent", "%", "pct"))
@@ -273,6 +322,7 @@ class Clause:
         if before == "from" and not is_percent and after not in REPLICA_NOUNS:
             for w in words[i : i + size]:
                 w.used = True  # "from 2 to 4": the current count, not the wanted one
+            self.slots.froms.append(Number(value, i, before, after))
             return
         self.slots.numbers.append(Number(value, i, before, after, is_percent))
         for w in words[i : i + size]:
@@ -287,12 +337,14 @@ class Clause:
             nxt = words[i + 1].low if i + 1 < len(words) else ""
             if qty is None and nxt in ("cores", "core", "cpus", "cpu") and re.match(r"^\d", w.low):
                 qty = w.low
+            elif qty is None and nxt in _UNIT_WORDS and re.match(r"^\d+(\.\d+)?$", w.low):
+                qty = quantity(w.low + nxt)
             if qty is not None and re.match(r"^\d+(\.\d+)?$", qty) and not nxt.startswith("c"):
                 continue
             if qty is not None:
                 self.slots.quantities.append(qty)
                 w.used = True
-                if nxt in ("cores", "core", "cpus"):
+                if nxt in _UNIT_WORDS and nxt != "cpu":
                     words[i + 1].used = True
 
     # -- queries -----------------------------------------------------------------------------
@@ -347,7 +399,16 @@ class Clause:
         ]
 
     def target(self, kinds: Iterable[str], *, ref_kinds: Iterable[str] = ()) -> str | None:
-        """The one object the clause names among ``kinds`` (a ref, a real name or a lone word)."""
+        """The one object the clause names among ``kinds`` (a ref, a real name or a lone word).
+
+        When that is the antecedent, its namespace comes with it (unless the clause names one).
+        """
+        name = self._target(kinds, ref_kinds)
+        if name is not None and name == self.antecedent and self.slots.namespace is None:
+            self.slots.namespace = self.antecedent_namespace
+        return name
+
+    def _target(self, kinds: Iterable[str], ref_kinds: Iterable[str]) -> str | None:
         wanted = {k.lower() for k in ref_kinds}
         for alias, text in self.refs:
             if not wanted or lx.KIND_ALIASES.get(alias.split(".")[0]) in wanted:
@@ -359,78 +420,71 @@ class Clause:
                 return found or None
         if len(content) == 1:
             return self.words[content[0]].low
-        if not content and self.antecedent and self.has_word("it", "them", "its", "that", "this"):
+        if not content and self.antecedent and self._refers_back():
             return self.antecedent
         vague = [w.low for w in self.words if not w.used and w.low in lx.NAME_PARTS]
         if not content and len(vague) == 1:
             return vague[0]  # "scale service to 3": let resolution say it is ambiguous
         return None
 
-    def _resolve(self, content: list[int], kinds: tuple[str, ...]) -> str | None:
-        """Best real name over the content words and their joins; "" when two names compete."""
-        assert self.names is not None
-        if not content:
+    def _refers_back(self) -> bool:
+        """A pronoun, or a kind with a definite article: "restart it", "fix the service"."""
+        if self.has_word("it", "them", "its", "that", "this"):
+            return True
+        lows = [w.low for w in self.words]
+        return any(
+            low in lx.KIND_WORDS and i and lows[i - 1] in ("the", "that", "this")
+            for i, low in enumerate(lows)
+        )
+
+    def real(self, kinds: Iterable[str]) -> str | None:
+        """A name of ``kinds`` that really exists and that the clause gives (no lone-word guess)."""
+        if self.names is None:
             return None
+        return self._resolve(self.content(), tuple(kinds)) or None
+
+    def take(self, kinds: Iterable[str], *, mark: bool = True) -> str | None:
+        """The one real name of ``kinds`` among the words, which then stop being content.
+
+        Other words may stay unexplained (a statement, or a second object named next to it);
+        two different names that both match well give None.
+        """
+        if self.names is None:
+            return None
+        best = matching.best(self._matches(self.content(), tuple(kinds)))
+        if best is None:
+            return None
+        start, size, name = best
+        if mark:
+            for w in self.words[start : start + size]:
+                w.used = True
+        return name
+
+    def _matches(self, content: list[int], kinds: tuple[str, ...]) -> list[Match]:
+        """Every real name of ``kinds`` (in the clause's namespace) a content span matches."""
+        assert self.names is not None
         pool: list[tuple[str, str | None]] = []
         for kind in kinds:
             pool.extend(self.names.names(kind))
         if self.slots.namespace:
             pool = [p for p in pool if p[1] in (None, self.slots.namespace)]
-        names = {n for n, _ in pool}
-        matches: list[tuple[float, int, int, str]] = []  # score, words covered, start, name
-        for i in content:
-            for size, span in _spans(self.words, i):
-                for name in names:
-                    score = _score(span, name)
-                    if score >= NAME_SCORE_MIN:
-                        matches.append((score, size, i, name))
+        return matching.matches(self.words, content, {n for n, _ in pool})
+
+    def _resolve(self, content: list[int], kinds: tuple[str, ...]) -> str | None:
+        """Best real name over the content words and their joins; "" when two names compete."""
+        if not content:
+            return None
+        matches = self._matches(content, kinds)
         if not matches:
             return None
-        matches.sort(key=lambda m: (-m[0], -m[1]))
-        score, size, start, chosen = matches[0]
+        best = matching.best(matches)
+        if best is None:
+            return ""
+        start, size, chosen = best
         covered = set(range(start, start + size))
-        for other_score, _, other_start, name in matches[1:]:
-            if other_start not in covered and name != chosen and other_score >= 0.85:
-                return ""  # "restart checkout because cart is slow": two objects, no guessing
         unexplained = [
             i for i in content if i not in covered and not any(m[2] == i for m in matches)
         ]
         if len(unexplained) > 1:
             return ""  # "scale checkout to 5 and bake a cake": words nobody understood
         return chosen
-
-
-def _follows(lows: list[str], start: int, tail: tuple[str, ...]) -> bool:
-    """Does ``tail`` occur in ``lows`` at or after ``start`` (within five words)?"""
-    for j in range(start, min(len(lows), start + 5)):
-        if tuple(lows[j : j + len(tail)]) == tail:
-            return True
-    return False
-
-
-def _spans(words: list[Word], i: int) -> list[tuple[int, str]]:
-    """The word at ``i`` alone and joined with up to two following words (size, text)."""
-    out = [(1, words[i].low)]
-    joined = [words[i].low]
-    for j in range(i + 1, min(i + 3, len(words))):
-        if words[j].used and words[j].low not in ("service", "svc", "api"):
-            break
-        if words[j].low in ("the", "a", "of", "in", "to", "and"):
-            break
-        joined.append(words[j].low)
-        out.extend([(len(joined), "".join(joined)), (len(joined), "-".join(joined))])
-    return out
-
-
-def _score(span: str, name: str) -> float:
-    from k8sgpt_py.cluster.resolve import name_score
-
-    return name_score(span, name)
-
-
-def _is_namespace(word: str, known: set[str] | None, *, explicit: bool) -> bool:
-    if "/" in word or word in lx.FILLER or word in lx.KIND_WORDS or word in lx.CUES:
-        return False
-    if known is not None:
-        return word in known
-    return explicit or (bool(_NAMEISH.match(word)) and not word[0].isdigit())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8sgpt_py.planner.fixes import EXAMPLES as FIX_EXAMPLES
 from k8sgpt_py.planner.intents import INTENTS
 from k8sgpt_py.planner.lexicon import CUES
 from k8sgpt_py.planner.questions import EXAMPLES
@@ -45,7 +46,7 @@ def offline_help() -> dict[str, Any]:
         for intent in INTENTS
     ]
     questions = {command: list(examples) for command, examples in EXAMPLES.items()}
-    return {"intents": intents, "questions": questions}
+    return {"intents": intents, "fix": list(FIX_EXAMPLES), "questions": questions}
 
 
 def offline_help_text() -> str:
@@ -57,6 +58,8 @@ def offline_help_text() -> str:
         lines.append(f"  {item['intent']}{mark}")
         lines.append("    e.g. " + " | ".join(f'"{e}"' for e in item["examples"]))
         lines.append("    verbs: " + ", ".join(item["verbs"]))
+    lines.append("  fix (diagnoses like kai explain, then asks before making the fix it names)")
+    lines.append("    e.g. " + " | ".join(f'"{e}"' for e in data["fix"]))
     lines.append("")
     lines.append("Questions answered by kai explain / scan / anomalies:")
     for command, examples in data["questions"].items():

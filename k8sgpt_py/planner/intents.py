@@ -15,12 +15,16 @@ and ``kai help`` lists every entry with its verbs and examples.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from k8sgpt_py.planner import (
+    intents_access,
+    intents_create,
+    intents_edit,
+    intents_traffic,
+    reads,
+)
 from k8sgpt_py.planner import lexicon as lx
-from k8sgpt_py.planner import reads
 from k8sgpt_py.planner.clause import Clause
+from k8sgpt_py.planner.intent import Intent
 from k8sgpt_py.planner.reads import (
     KINDS,
     SCALABLE,
@@ -29,19 +33,9 @@ from k8sgpt_py.planner.reads import (
     named,
     where,
 )
-from k8sgpt_py.planner.slots import REPLICA_NOUNS, Number
+from k8sgpt_py.planner.slots import REPLICA_NOUNS, Number, quantity
 
-
-@dataclass(frozen=True)
-class Intent:
-    """One thing kai understands offline."""
-
-    name: str
-    tool: str
-    cues: tuple[str, ...]  # the first is the intent's own verb family
-    build: Callable[[Clause], Args | None]
-    examples: tuple[str, ...]
-    is_write: bool = True
+__all__ = ["INTENTS", "Intent"]
 
 
 # -- scale -------------------------------------------------------------------------------------
@@ -172,7 +166,9 @@ def _resource_values(c: Clause) -> Args:
         if resource in pairs:
             for section in sections or {"request"}:
                 out[f"{resource}_{section}"] = pairs[resource]
-    if out or not c.slots.quantities or len(c.slots.quantities) > 1:
+    if len(c.slots.quantities) > 1 and not out:
+        return _resource_walk(c)
+    if out or not c.slots.quantities:
         return out
     qty = c.slots.quantities[0]
     resource = "memory" if qty[-1:] in ("i", "M", "G", "k") else "cpu"
@@ -183,10 +179,28 @@ def _resource_values(c: Clause) -> Args:
         resource = next(iter(named))
     if len(sections) > 1:
         return {}
-    if not sections and not c.has("give", "limit", "up"):
+    if not sections and not c.has("give", "limit", "up", "need"):
         return {}
     section = next(iter(sections), "limit")
     return {f"{resource}_{section}": qty}
+
+
+def _resource_walk(c: Clause) -> Args:
+    """Several values, each after its own words: "memory request to 128Mi and limit to 256Mi"."""
+    out: Args = {}
+    resource = section = None
+    for w in c.words:
+        resource = _RESOURCE.get(w.low, resource)
+        section = _SECTION.get(w.low, section)
+        qty = quantity(w.low)
+        if qty is None or qty not in c.slots.quantities:
+            continue
+        unit = "memory" if qty[-1:] in ("i", "M", "G", "k") else "cpu"
+        key = f"{resource or unit}_{section}"
+        if section is None or key in out:
+            return {}
+        out[key] = qty
+    return out if len(out) == len(c.slots.quantities) else {}
 
 
 _SECTION = {"request": "request", "requests": "request", "limit": "limit", "limits": "limit"}
@@ -208,6 +222,9 @@ def _hpa(c: Clause) -> Args | None:
     if not (c.refs and c.refs[0][0] == "hpa") and not c.has_word("hpa", "autoscaler"):
         return None
     args = named(c, ("HorizontalPodAutoscaler",), ("hpa",))
+    bounds = c.slots.bounds
+    if args is not None and "min" in bounds and "max" in bounds:  # "the cart hpa between 2 and 9"
+        return args | {"min_replicas": bounds["min"], "max_replicas": bounds["max"]}
     if args is None or len(c.slots.numbers) != 1:
         return None
     bound = next((w.low for w in c.words if w.low in ("max", "maximum", "min", "minimum")), None)
@@ -247,8 +264,16 @@ def _when(c: Clause) -> str | None:
 # -- pods and nodes ----------------------------------------------------------------------------
 
 
+def _removes_a_part(c: Clause) -> bool:
+    """Does the clause take a part off an object ("remove the app label from frontend")?"""
+    parts = ("label", "labels", "annotation", "annotations", "env", "variable", "variables",
+             "nodeselector", "selector", "port", "ports", "taint", "toleration", "key", "limit",
+             "limits", "request", "requests", "container", "sidecar")  # fmt: skip
+    return c.has_word(*parts) or any(w.low == "from" and not w.used for w in c.words)
+
+
 def _delete_pod(c: Clause) -> Args | None:
-    if c.slots.numbers and not c.refs:
+    if (c.slots.numbers and not c.refs) or _removes_a_part(c):
         return None
     if c.refs or c.has_word("pod", "po"):
         return named(c, ("Pod",), ("pod",))
@@ -256,6 +281,8 @@ def _delete_pod(c: Clause) -> Args | None:
 
 
 def _delete_other(c: Clause) -> Args | None:
+    if _removes_a_part(c):
+        return None
     kinds = [k for k in c.kind_words() if lx.KIND_WORDS[k] not in ("pod", "event")]
     if c.refs:
         alias, text = c.refs[0]
@@ -319,6 +346,10 @@ INTENTS: tuple[Intent, ...] = (
         ("cordon node-b", "mark node-c as unschedulable", "take node-d out of rotation"),
     ),
     Intent("drain", "drain_node", ("drain",), _node, ("drain node-c", "evacuate node-b")),
+    *intents_edit.INTENTS,
+    *intents_create.INTENTS,
+    *intents_traffic.INTENTS,
+    *intents_access.INTENTS,
     Intent(
         "capacity",
         "plan_capacity",
@@ -336,7 +367,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "set image",
         "set_image",
-        ("image", "set", "up", "down", "rollback", "need", "scale"),
+        ("image", "set", "up", "down", "rollback", "need", "scale", "pin"),
         _image,
         (
             "set image of checkout to v0.10.2",

@@ -42,14 +42,18 @@ _cue("add", "add|added|throw in|tack on")
 
 _cue("remove", "remove|take away|drop")
 
-_cue("give", "give|allot|allocate|assign")
+_cue("give", "give|allot|allocate|assign|grant")
 
 _cue(
     "need",
     "need|needs|want|wants|require|requires|should have|must have|to have|should run|run|keep|make",
 )
 
-_cue("set", "set|change|update|adjust|configure|put|modify|fix")
+_cue(
+    "set",
+    "set|change|update|adjust|configure|put|modify|fix|repair|remediate|convert|turn|"
+    "turn into|flip",
+)
 
 _cue("factor", "double|triple|quadruple|halve")
 
@@ -67,7 +71,7 @@ _cue(
     "undo the release of|undo the last release of|undo the rollout|undo|go back",
 )
 
-_cue("image", "upgrade|upgraded|downgrade|deploy|ship|release|roll out|use|switch|pin|set image")
+_cue("image", "upgrade|upgraded|downgrade|deploy|ship|release|roll out|use|switch|set image")
 
 _cue("limit", "limit|cap")
 
@@ -105,6 +109,36 @@ _cue(
 _cue("drain", "drain|drained|evacuate|empty out|move all pods off|move pods off")
 
 _cue("prepare", "prepare|get ready|make ready|make sure|plan capacity|plan|ready")
+
+# the general write tools: objects created, cronjobs steered, metadata and placement changed
+
+_cue("autoscale", "autoscale|autoscaled|autoscaling|auto-scale|horizontally scale")
+
+_cue("create", "create|created|make a new|add a new|create a new|set up|provision|generate")
+
+_cue("expose", "expose|exposed|publish|open up")
+
+_cue("suspend", "suspend|pause|disable|deactivate|halt|freeze|turn off|switch off")
+
+_cue("resume", "resume|unpause|unsuspend|enable|re-enable|reenable|reactivate|unfreeze|turn on")
+
+_cue("trigger", "trigger|kick off|fire|fire off|start|invoke|execute")
+
+_cue("label", "label|relabel")
+
+_cue("annotate", "annotate")
+
+_cue("unlabel", "unlabel")
+
+_cue("unannotate", "unannotate")
+
+_cue("pin", "pin|schedule|place|move|stick|constrain|restrict|lock")
+
+_cue("unpin", "unpin|unpinned")
+
+_cue("allow", "allow|permit|let|whitelist")
+
+_cue("deny", "deny|block|isolate|lock down|firewall off")
 
 
 MAX_CUE_WORDS = max(len(p.split()) for p in CUES)
@@ -158,6 +192,16 @@ KIND_WORDS = {
     "pdbs": "pdb",
     "networkpolicies": "networkpolicy",
     "networkpolicy": "networkpolicy",
+    "persistentvolumeclaim": "pvc",
+    "persistentvolumeclaims": "pvc",
+    "volume": "pvc",
+    "volumes": "pvc",
+    "claim": "pvc",
+    "claims": "pvc",
+    "cj": "cronjob",
+    "serviceaccount": "serviceaccount",
+    "serviceaccounts": "serviceaccount",
+    "sa": "serviceaccount",
 }
 
 
@@ -182,7 +226,10 @@ FILLER = _words(
     variable variables var vars percent half cluster everything everywhere stuff thing things
     service services via across into onto someone need needs make sure able get gets got
     rolling rollout roll traffic load here where scheduling unschedulable schedulable
-    maintenance mark am set
+    maintenance mark am set once immediately manually about around roughly approximately
+    type only average utilization utilisation usage target targeting automatically auto named
+    called min minimum max maximum between least most port ports protocol tcp udp sending send
+    sends forwarding forward forwards routing route pointing
     """
 )
 
@@ -301,8 +348,70 @@ GAPS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
     (frozenset({"bring"}), ("down", "to"), "down"),
     (frozenset({"take"}), ("down", "to"), "down"),
     (frozenset({"cut"}), ("in", "half"), "down"),
+    (frozenset({"take", "strip"}), ("off",), "remove"),
 )
 
+
+# kinds and terms written as several words read as one ("cron job" -> cronjob)
+PHRASES: dict[tuple[str, ...], str] = {
+    ("cron", "job"): "cronjob",
+    ("cron", "jobs"): "cronjobs",
+    ("cron-job",): "cronjob",
+    ("persistent", "volume", "claim"): "pvc",
+    ("persistent", "volume", "claims"): "pvcs",
+    ("config", "map"): "configmap",
+    ("config", "maps"): "configmaps",
+    ("stateful", "set"): "statefulset",
+    ("daemon", "set"): "daemonset",
+    ("replica", "set"): "replicaset",
+    ("horizontal", "pod", "autoscaler"): "hpa",
+    ("node", "port"): "nodeport",
+    ("node-port",): "nodeport",
+    ("load", "balancer"): "loadbalancer",
+    ("load-balancer",): "loadbalancer",
+    ("cluster", "ip"): "clusterip",
+    ("cluster-ip",): "clusterip",
+    ("node", "selector"): "nodeselector",
+    ("node", "selectors"): "nodeselector",
+    ("node-selector",): "nodeselector",
+    ("auto", "scale"): "autoscale",
+    ("service", "account"): "serviceaccount",
+    ("service", "accounts"): "serviceaccounts",
+}
+MAX_PHRASE_WORDS = max(len(p) for p in PHRASES)
+
+SERVICE_TYPES = {"nodeport": "NodePort", "loadbalancer": "LoadBalancer", "clusterip": "ClusterIP"}
+
+# a statement of fact, not an instruction: "the worker keeps crashing", "we over-provisioned"
+STATE_WORDS = _words(
+    """
+    is are was were has have had keeps kept seems seem looks broke broken cannot cant does did
+    got gets getting became went asks asked requests requested uses crashes fails failed stuck
+    wont doesnt isnt arent
+    """
+)
+CONDITIONS = _words("if unless whether when until once")
+
+# a last clause that only urges on the rest: "It needs 300Mi of memory: fix it"
+URGINGS = {
+    "fix it",
+    "fix that",
+    "fix this",
+    "fix them",
+    "do it",
+    "do that",
+    "do so",
+    "make it so",
+    "sort it out",
+    "fix",
+    "do it now",
+    "diagnose",
+    "troubleshoot",
+    "investigate",
+    "debug",
+    "diagnose it",
+    "look into it",
+}
 
 ENV_WORDS = {"env", "environment", "variable", "variables", "var", "vars", "export"}
 NAME_PARTS = {"service", "app", "api", "server", "web", "db", "database", "backend"}

@@ -18,6 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from k8sgpt_py.planner import lexicon as lx
 from k8sgpt_py.planner.clause import Clause, NameIndex
+from k8sgpt_py.planner.discourse import (
+    Context,
+    is_urging,
+    namespace_only,
+    read_statement,
+    sentences,
+)
+from k8sgpt_py.planner.fixes import FIX, fix_args, fix_calls
 from k8sgpt_py.planner.intents import INTENTS
 from k8sgpt_py.planner.plan import Plan, Step
 from k8sgpt_py.planner.slots import tokenize
@@ -40,6 +48,7 @@ _HARD_SPLIT = re.compile(
 )
 _SOFT_SPLIT = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|,\s+)\s*", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^<>]{1,60}>")
+_COMMA, _AND = "\x00", "\x01"  # separators shielded inside parentheses
 
 
 @dataclass(frozen=True)
@@ -57,9 +66,22 @@ def normalise(request: str) -> str:
     return _POLITE.sub("", text, count=1).strip()
 
 
+def _shield(text: str) -> str:
+    """Commas and "and" inside parentheses do not cut a clause: "(get, list and watch)"."""
+    return re.sub(
+        r"\([^()]*\)",
+        lambda m: m.group(0).replace(",", _COMMA).replace(" and ", _AND),
+        text,
+    )
+
+
 def clauses(request: str) -> list[str]:
     """The request cut where a new instruction starts ("..., then ...", "... and restart ...")."""
-    text = " ".join(request.strip().split()).rstrip(" .!?")
+    out = _clauses(_shield(" ".join(request.strip().split()).rstrip(" .!?")))
+    return [c.replace(_COMMA, ",").replace(_AND, " and ") for c in out]
+
+
+def _clauses(text: str) -> list[str]:
     out: list[str] = []
     for part in _HARD_SPLIT.split(text):
         pieces = _SOFT_SPLIT.split(part)
@@ -97,32 +119,93 @@ def parse(request: str, names: NameIndex | None = None) -> list[Call] | None:
     """Tool calls for the request, or None when any part is not understood.
 
     ``names`` (the cluster's object names) lets the target be found among the request's
-    words; without it, the one word that is left over names the target.
+    words; without it, the one word that is left over names the target. Sentences that
+    state facts ("the worker keeps crashing") give later ones their object and namespace
+    (discourse.py). "fix it" next to other instructions only urges them on; alone it asks
+    to fix what the statement named.
     """
-    calls: list[Call] = []
-    antecedent: str | None = None
-    for text in clauses(request):
-        call = parse_clause(text, names, antecedent)
-        if call is None:
+    found = _parse(request, names, colons=True)
+    if found is None and re.search(r":\s", request):  # "an hpa on cart: 1 to 5 pods"
+        found = _parse(request, names, colons=False)
+    return found
+
+
+def _parse(request: str, names: NameIndex | None, *, colons: bool) -> list[Call] | None:
+    steps: list[tuple[Call | None, bool]] = []  # (call, only urges)
+    context = Context()
+    for sentence in sentences(request, colons=colons):
+        got = _parse_sentence(sentence, names, context)
+        if got is not None:
+            steps.extend(got)
+            continue
+        parts = clauses(sentence)
+        if any(_starts_instruction(p) for p in parts[1:]):
+            return None  # "cart is slow, restart it": an instruction kai did not understand
+        if not read_statement(sentence, names, context):
             return None
-        calls.append(call)
-        antecedent = call.args.get("name") or antecedent
-    return calls or None
+    asked = [call for call, urges in steps if not urges]
+    if asked:
+        return [call for call in asked if call is not None]
+    urged = [call for call, _ in steps if call is not None]  # "Diagnose and fix it"
+    return urged or None
 
 
-def parse_clause(text: str, names: NameIndex | None, antecedent: str | None = None) -> Call | None:
+def _parse_sentence(
+    sentence: str, names: NameIndex | None, context: Context
+) -> list[tuple[Call | None, bool]] | None:
+    """Each clause's call and whether it only urges; None when a clause is not understood."""
+    steps: list[tuple[Call | None, bool]] = []
+    for text in clauses(sentence):
+        urges = is_urging(text)
+        call = parse_clause(text, names, context.antecedent, context=context)
+        if call is not None:
+            steps.append((call, urges))
+            if not urges:
+                context.after(call.tool, call.args)
+            continue
+        namespace = namespace_only(text, names)
+        if namespace is not None:
+            context.namespace = namespace  # "In namespace payments, ..."
+        elif urges:
+            steps.append((None, True))
+        else:
+            return None
+    return steps or None
+
+
+def parse_clause(
+    text: str,
+    names: NameIndex | None,
+    antecedent: str | None = None,
+    *,
+    context: Context | None = None,
+) -> Call | None:
     """The one tool call a clause asks for, or None."""
-    clause = Clause.read(text, names, antecedent)
+    context = context or Context(antecedent=antecedent)
+    clause = Clause.read(
+        text,
+        names,
+        antecedent,
+        antecedent_namespace=context.antecedent_namespace,
+        namespace=context.namespace,
+        topic=context.topic,
+        new_namespaces=context.new_namespaces,
+    )
     if not clause.cues:
         return None
     blocked = clause.is_blocked()
     for intent in INTENTS:
         if not clause.has(*intent.cues) or (intent.is_write and blocked):
             continue
+        used, namespace = [w.used for w in clause.words], clause.slots.namespace
         args = intent.build(clause)
         if args is not None:
             return Call(intent.tool, args)
-    return None
+        for w, was in zip(clause.words, used, strict=True):  # what a builder took, it gives back
+            w.used = was
+        clause.slots.namespace = namespace
+    fix = fix_args(clause)
+    return Call(FIX, fix) if fix is not None else None
 
 
 def did_you_mean(request: str) -> str | None:
@@ -145,20 +228,34 @@ class ClusterNames:
         """Bind the cluster; nothing is listed until a name is needed."""
         self._cluster = cluster
         self._cache: dict[str, list[tuple[str, str | None]]] = {}
+        self._selectors: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
     def names(self, kind: str) -> Sequence[tuple[str, str | None]]:
         """(name, namespace) of every object of a kind; empty when listing is forbidden."""
         if kind not in self._cache:
             from k8sgpt_py.errors import Rejected
 
+            self._cache[kind] = []
             try:
-                items = self._cluster.iter_list(kind, None)
-                self._cache[kind] = [
-                    (str(o["metadata"]["name"]), o["metadata"].get("namespace")) for o in items
-                ]
+                for o in self._cluster.iter_list(kind, None):
+                    name, namespace = str(o["metadata"]["name"]), o["metadata"].get("namespace")
+                    self._cache[kind].append((name, namespace))
+                    labels = ((o.get("spec") or {}).get("selector") or {}).get("matchLabels")
+                    if isinstance(labels, dict):
+                        self._selectors[(kind, name, namespace)] = dict(labels)
             except Rejected:  # RBAC: the tools will say so when they need it
                 self._cache[kind] = []
         return self._cache[kind]
+
+    def selector(self, kind: str, name: str, namespace: str | None) -> dict[str, str]:
+        """The pod labels a workload selects; {} when unknown or ambiguous."""
+        self.names(kind)
+        found = [
+            labels
+            for (k, n, ns), labels in self._selectors.items()
+            if k == kind and n == name and namespace in (None, ns)
+        ]
+        return found[0] if len(found) == 1 else {}
 
     def namespaces(self) -> set[str]:
         """Namespace names."""
@@ -176,7 +273,8 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
             f"the request still holds the placeholder {holes[0]}",
             hint="replace it with the real value, then run the command again",
         )
-    calls = parse(request, ClusterNames(ctx.cluster))
+    names = ClusterNames(ctx.cluster)
+    calls = parse(request, names)
     if calls is None:
         verb = did_you_mean(request)
         if verb is None:
@@ -191,7 +289,7 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
         )
     plan = Plan(request=request, planner="offline")
     tools = all_tools(read_only=ctx.read_only)
-    for call in calls:
+    for call in _with_fixes(calls, ctx, names, plan):
         tool = tools.get(call.tool)
         if tool is None:
             if ctx.read_only and call.tool in all_tools():
@@ -207,3 +305,16 @@ def plan_offline(request: str, *, ctx: ToolContext) -> Plan | None:
             plan.errors.append(result.error or f"{call.tool} failed")
             break
     return plan
+
+
+def _with_fixes(calls: list[Call], ctx: ToolContext, names: NameIndex, plan: Plan) -> list[Call]:
+    """Each "fix X" step replaced by the calls X's diagnosis suggests (fixes.py)."""
+    out: list[Call] = []
+    for call in calls:
+        if call.tool != FIX:
+            out.append(call)
+            continue
+        fixed, found = fix_calls(ctx, call.args, names)
+        plan.advice.append(found)
+        out.extend(fixed)
+    return out

@@ -56,6 +56,10 @@ _PATTERNS: tuple[tuple[str, Command], ...] = (
         rf"what(?:'?s|\s+is)\s+(?:wrong|going\s+on|happening|up)\s+with\s+{_TARGET}{NS_SUFFIX}",
         "explain",
     ),
+    (
+        rf"(?:is|are)\s+(?:there\s+)?(?:anything|something)\s+(?:wrong|broken|off|the\s+matter)\s+with\s+{_TARGET}{NS_SUFFIX}",
+        "explain",
+    ),
     (rf"(?:debug|troubleshoot|diagnose|explain|investigate)\s+{_TARGET}{NS_SUFFIX}", "explain"),
     (
         rf"(?:something(?:'?s|\s+is)|there(?:'?s|\s+is)\s+something)\s+(?:wrong|off|broken)\s+with\s+{_TARGET}{NS_SUFFIX}",
@@ -97,7 +101,11 @@ _LEAD_IN = re.compile(
     r"i\s+wonder|do\s+you\s+know)\s+",
     re.IGNORECASE,
 )
-_TRAILER = re.compile(r"(?:,?\s+(?:please|thanks|thank\s+you|pls))+$", re.IGNORECASE)
+_TRAILER = re.compile(
+    r"(?:(?:[?.!,]\s*|\s+)(?:and\s+)?(?:please|thanks|thank\s+you|pls|"
+    r"tell\s+me\s+(?:what|why|how|more)(?:\s+it\s+is)?|explain(?:\s+why)?))+$",
+    re.IGNORECASE,
+)
 # "why are pods pending in staging" names no object: scan the namespace instead
 _GENERIC = {"pods", "pod", "deployments", "things", "workloads", "services", "nodes", "apps"}
 

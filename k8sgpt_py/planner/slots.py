@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from k8sgpt_py.planner.lexicon import MAX_PHRASE_WORDS, PHRASES
+
 NUMBER_WORDS = {
     "zero": 0,
     "none": 0,
@@ -96,6 +98,7 @@ _UNITS = {
 _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PCT = re.compile(r"^([+-]?\d+(?:\.\d+)?)%$")
 _PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(\S+)$")
+_ANY_PAIR = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_./-]*)=(\S*)$")  # label keys hold "/"
 _TAG = re.compile(r"^:?(?:v\d[\w.\-]*|\d+\.\d+[\w.\-]*|latest|stable)$", re.I)
 _IMAGE = re.compile(
     r"^[a-z0-9][\w.\-]*(?::\d+)?(?:/[\w.\-]+)+(?::[\w.\-]+|@sha256:[0-9a-f]+)?$"  # repo/app:tag
@@ -148,6 +151,23 @@ def tokenize(text: str) -> list[Word]:
                 piece, low = piece[:-1], low[:-1]
             if piece:
                 out.append(Word(piece, low))
+    return _join_phrases(out)
+
+
+def _join_phrases(words: list[Word]) -> list[Word]:
+    """Kinds and terms written as several words become one ("cron job" -> ``cronjob``)."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            joined = PHRASES.get(tuple(w.low for w in words[i : i + size]))
+            if joined is not None:
+                out.append(Word("".join(w.text for w in words[i : i + size]), joined))
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
     return out
 
 
@@ -186,6 +206,14 @@ class Slots:
     all_namespaces: bool = False
     previous: bool = False
     flags: set[str] = field(default_factory=set)
+    pairs: dict[str, str] = field(default_factory=dict)  # every key=value, labels included
+    options: dict[str, str] = field(default_factory=dict)  # kubectl-style --key=value
+    called: str | None = None  # "called qa", "named app-settings": a new object's name
+    called_at: int | None = None  # where that name is among the words
+    service_type: str | None = None  # NodePort, LoadBalancer, ClusterIP
+    bounds: dict[str, int] = field(default_factory=dict)  # "min"/"max" replicas
+    is_range: bool = False  # "between 2 and 8", "2-8": bounds, not a count
+    froms: list[Number] = field(default_factory=list)  # "from 2 (to 4)": the current count
 
 
 def parse_number(words: list[Word], i: int) -> tuple[float, int] | None:
@@ -217,6 +245,12 @@ def is_image(text: str) -> bool:
 def pair(text: str) -> tuple[str, str] | None:
     """``KEY=VALUE`` split, or None."""
     match = _PAIR.match(text)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def any_pair(text: str) -> tuple[str, str] | None:
+    """``key=value`` for labels and configmap data (``app.kubernetes.io/name=x``), or None."""
+    match = _ANY_PAIR.match(text)
     return (match.group(1), match.group(2)) if match else None
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-DOCUMENTED = {0, 1, 2, 3, 4, 5, 6, 7, 130}
+DOCUMENTED = {0, 1, 2, 3, 4, 5, 6, 7, 8, 130}
 
 
 def state(kube) -> dict[str, str]:

@@ -76,10 +76,30 @@ EXPECTED: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"^why is (?P<ref>\S+) not serving$"),
         lambda m: Question("explain", m["ref"]),
     ),
-    # selector and ingress class need the general patch tool (tools/, being added): until the
-    # lead wires it, the offline planner must say "not understood", never guess a write
-    (re.compile(r"^set the selector of svc/\S+ to .+$"), None),
-    (re.compile(r"^set ingressClassName of ingress/\S+ to .+$"), None),
+    # selector and ingress class: the general patch tool
+    (
+        re.compile(r"^set the selector of (?P<ref>svc/\S+) to (?P<k>[\w./-]+)=(?P<v>\S+)$"),
+        lambda m: Call(
+            "patch_resource",
+            {
+                "kind": "service",
+                "name": m["ref"],
+                "patch": [{"op": "add", "path": "/spec/selector", "value": {m["k"]: m["v"]}}],
+                "patch_type": "json",
+            },
+        ),
+    ),
+    (
+        re.compile(r"^set ingressClassName of (?P<ref>ingress/\S+) to (?P<cls>\S+)$"),
+        lambda m: Call(
+            "patch_resource",
+            {
+                "kind": "ingress",
+                "name": m["ref"],
+                "patch": {"spec": {"ingressClassName": m["cls"]}},
+            },
+        ),
+    ),
 ]
 
 

@@ -193,7 +193,7 @@ def test_lexicon_slots_without_cluster_names(text, call):
         "restart frontend if it is slow",
         "I scaled checkout to 3 yesterday",
         "the frontend was restarted twice",
-        "set the selector of svc/legacy-api to app=worker",
+        "don't set the selector of svc/legacy-api to app=worker",
     ],
 )
 def test_lexicon_never_plans_a_write_it_was_not_asked_for(text):
