@@ -46,7 +46,8 @@ _cue("give", "give|allot|allocate|assign|grant")
 
 _cue(
     "need",
-    "need|needs|want|wants|require|requires|should have|must have|to have|should run|run|keep|make",
+    "need|needs|want|wants|require|requires|should have|must have|to have|should run|run|runs|"
+    "keep|make",
 )
 
 _cue(

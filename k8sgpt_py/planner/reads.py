@@ -69,6 +69,7 @@ def logs(c: Clause) -> Args | None:
 def listing(c: Clause) -> Args | None:
     """list_resources: a plural kind ("pods", "deployments") and no object named."""
     plurals = [w for w in c.kind_words() if w in lx.PLURAL_KINDS or w in ("ns",)]
+    plurals += _quantified_kinds(c)
     running = c.has_word("running") and not plurals and c.has_word("what", "is")
     if not plurals and not running:
         return None
@@ -81,6 +82,15 @@ def listing(c: Clause) -> Args | None:
     elif c.slots.namespace:
         args["namespace"] = c.slots.namespace
     return args
+
+
+def _quantified_kinds(c: Clause) -> list[str]:
+    """Singular kind words that mean the whole kind: "every service", "each node"."""
+    return [
+        nxt.low
+        for w, nxt in zip(c.words, c.words[1:], strict=False)
+        if w.low in ("every", "each") and nxt.low in lx.KIND_WORDS
+    ]
 
 
 def get(c: Clause) -> Args | None:
