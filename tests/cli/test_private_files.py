@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import stat
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kai_pty import Pty
 
 
 def state() -> Path:
@@ -67,44 +63,14 @@ def test_a_sandbox_run_keeps_its_own_log_private_too(kai, no_umask):
     assert mode(state() / "sandbox-audit.jsonl") == 0o600 and mode(state()) == 0o700
 
 
-def _read_until(master: int, text: str, seen: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while text not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"{text!r} not seen; got:\n{seen}")
-        if select.select([master], [], [], left)[0]:
-            try:
-                seen += os.read(master, 65536).decode("utf-8", "replace")
-            except OSError:
-                break
-    return seen
-
-
 def test_the_interactive_history_is_private(tmp_path):
     pytest.importorskip("readline")
-    master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "120"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "k8sgpt_py"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-        umask=0,
-    )
-    os.close(slave)
-    try:
-        seen = _read_until(master, "kai> ", "")
-        os.write(master, b"help\n")
-        seen = _read_until(master, "kai> ", seen.replace("kai> ", "", 1))
-        os.write(master, b"exit\n")
-        assert proc.wait(timeout=30) == 0, seen
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
+    term = Pty(colour=False, umask=0)
+    term.expect("kai> ")
+    term.send("help")
+    term.expect("kai> ", count=2)
+    term.send("exit")
+    assert term.wait() == 0, term.seen
     history = state() / "repl_history"
     assert "help" in history.read_text()
     assert mode(history) == 0o600 and mode(state()) == 0o700

@@ -6,13 +6,7 @@ in different chunks: redacting chunk by chunk would show the value.
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
-
+from kai_pty import Pty
 from llm_server import answer
 
 PASSWORD = "hunter2-s3cret"
@@ -25,39 +19,11 @@ ANSWER = (
 )
 
 
-def run_on_a_terminal(*args: str, timeout: float = 60.0) -> tuple[int, str]:
-    """kai with stdin, stdout and stderr on a pseudo-terminal; (exit code, everything shown)."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "k8sgpt_py", *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            if select.select([master], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            elif proc.poll() is not None:
-                break
-        code = proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
-    return code, seen.decode("utf-8", "replace")
+def run_on_a_terminal(*args: str) -> tuple[int, str]:
+    """kai on a pseudo-terminal; (exit code, everything shown)."""
+    term = Pty(*args, colour=False, columns=200)
+    code = term.wait()
+    return code, term.seen
 
 
 def test_a_streamed_answer_never_shows_a_secret_split_across_chunks(

@@ -3,59 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 from typing import Any
+
+from kai_pty import Pty
 
 CART = r"/namespaces/shop/deployments/cartservice$"
 REQUEST = "set env DB_PASSWORD=plan-pw-31 on checkout and scale cart to 3"
-
-
-class Terminal:
-    """kai on a pseudo-terminal, so it prompts."""
-
-    def __init__(self, *args: str) -> None:
-        self.master, slave = pty.openpty()
-        env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "k8sgpt_py", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.seen = ""
-
-    def expect(self, text: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{text!r} not seen; got:\n{self.seen}")
-            if select.select([self.master], [], [], left)[0]:
-                try:
-                    self.seen += os.read(self.master, 65536).decode("utf-8", "replace")
-                except OSError:
-                    break
-
-    def send(self, line: str) -> None:
-        os.write(self.master, (line + "\n").encode())
-
-    def wait(self) -> int:
-        code = self.proc.wait(timeout=60)
-        try:
-            while select.select([self.master], [], [], 0.2)[0]:
-                self.seen += os.read(self.master, 65536).decode("utf-8", "replace")
-        except OSError:
-            pass
-        os.close(self.master)
-        return code
 
 
 def env_of(kube: Any) -> dict[str, str | None]:
@@ -70,9 +23,9 @@ def seed_token(kube: Any) -> None:
     kube.patch("Deployment", "checkoutservice", "shop", patch, patch_type="strategic")
 
 
-def run_failing_plan(sandbox: Any) -> Terminal:
+def run_failing_plan(sandbox: Any) -> Pty:
     sandbox.inject_fault(path=CART, method="PATCH", status=500, count=1, real_only=True)
-    term = Terminal(REQUEST)
+    term = Pty(REQUEST, colour=False, columns=200)
     term.expect("[y/N]")
     term.send("y")
     term.expect("Roll back the 1 change(s)")
