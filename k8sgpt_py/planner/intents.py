@@ -147,14 +147,17 @@ def _image(c: Clause) -> Args | None:
 
 def _resources(c: Clause) -> Args | None:
     wanted = _resource_values(c)
-    if not wanted:
-        return None
+    return _container_edit(c, wanted) if wanted else None
+
+
+def _container_edit(c: Clause, values: Args) -> Args | None:
+    """``values`` for a workload's container: the workload named, the container if said."""
     args = named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
     if args is None:
         return None
     if c.slots.container:
         args["container"] = c.slots.container
-    return args | wanted
+    return args | values
 
 
 def _resource_values(c: Clause) -> Args:
@@ -208,14 +211,7 @@ _RESOURCE = {"cpu": "cpu", "memory": "memory", "mem": "memory", "ram": "memory"}
 
 
 def _env(c: Clause) -> Args | None:
-    if not c.slots.env:
-        return None
-    args = named(c, WORKLOADS, ("deployment", "statefulset", "daemonset"))
-    if args is None:
-        return None
-    if c.slots.container:
-        args["container"] = c.slots.container
-    return args | {"env": dict(c.slots.env)}
+    return _container_edit(c, {"env": dict(c.slots.env)}) if c.slots.env else None
 
 
 def _hpa(c: Clause) -> Args | None:
