@@ -149,15 +149,11 @@ def test_prompts_fence_neutralises_delimiters():
     assert fenced == "<cluster_data>\na <cluster_data\\> b <\\/cluster_data> c\n</cluster_data>"
 
 
-def test_prompts_examples_name_registered_tools_when_available():
-    try:
-        from k8sgpt_py.tools.registry import all_tools
-    except ImportError:
-        pytest.skip("tool registry not available")
+def test_prompts_examples_name_registered_tools():
+    from k8sgpt_py.tools.registry import all_tools
+
     tools = all_tools()
     real = set(tools)
-    if len(real) < 5:
-        pytest.skip("concrete tools not registered yet")
     named = set(re.findall(r"\b([a-z]+_[a-z_]+)\(", prompts.load_prompt("_examples")))
     assert named, "examples should show tool calls"
     assert named <= real, f"examples name tools that do not exist: {sorted(named - real)}"
