@@ -14,6 +14,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from k8sgpt_py.cluster.kinds import KINDS
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -21,38 +23,17 @@ def _wordset(text: str) -> frozenset[str]:
 
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 
-# kind words a request may use, and the kinds they mean
+# kind words a request may use, and the kinds they mean: every kind kai knows by its name,
+# plural and short names, and the plurals people write of short names ("pvcs"); not words
+# that are English or common app names ("no" for Node, "events")
+_SHORT_PLURALS = {"deploys", "pvcs", "pvs", "hpas", "autoscalers", "pdbs", "netpols", "quotas"}
+_NOT_KIND_WORDS = {"no", "ev", "event", "events", "ep", "endpoints"}
 _KIND_WORDS: dict[str, frozenset[str]] = {}
-for _kind, _words in (
-    ("Pod", "pod pods po"),
-    ("Deployment", "deployment deployments deploy deploys"),
-    ("StatefulSet", "statefulset statefulsets sts"),
-    ("DaemonSet", "daemonset daemonsets ds"),
-    ("ReplicaSet", "replicaset replicasets rs"),
-    ("Service", "service services svc"),
-    ("ConfigMap", "configmap configmaps cm"),
-    ("Secret", "secret secrets"),
-    ("Namespace", "namespace namespaces ns"),
-    ("Node", "node nodes"),
-    ("PersistentVolumeClaim", "pvc pvcs persistentvolumeclaim persistentvolumeclaims"),
-    ("HorizontalPodAutoscaler", "hpa hpas autoscaler autoscalers horizontalpodautoscaler"),
-    ("Job", "job jobs"),
-    ("CronJob", "cronjob cronjobs"),
-    ("Ingress", "ingress ingresses"),
-    ("PodDisruptionBudget", "pdb pdbs poddisruptionbudget poddisruptionbudgets"),
-    ("ServiceAccount", "serviceaccount serviceaccounts sa"),
-    ("Role", "role roles"),
-    ("RoleBinding", "rolebinding rolebindings"),
-    ("ClusterRole", "clusterrole clusterroles"),
-    ("ClusterRoleBinding", "clusterrolebinding clusterrolebindings"),
-    ("NetworkPolicy", "networkpolicy networkpolicies netpol netpols"),
-    ("StorageClass", "storageclass storageclasses sc"),
-    ("ResourceQuota", "resourcequota resourcequotas quota quotas"),
-    ("LimitRange", "limitrange limitranges"),
-    ("PersistentVolume", "pv pvs persistentvolume persistentvolumes"),
-):
-    for _word in _words.split():
-        _KIND_WORDS[_word] = frozenset({_kind})
+for _info in KINDS:
+    _names = {_info.kind.lower(), _info.plural, *_info.aliases}
+    _names |= {f"{a}s" for a in _info.aliases} & _SHORT_PLURALS
+    for _word in _names - _NOT_KIND_WORDS:
+        _KIND_WORDS[_word] = frozenset({_info.kind})
 for _word in ("workload", "workloads", "app", "apps", "application", "applications"):
     _KIND_WORDS[_word] = WORKLOADS
 # "the frontend service" usually means the app, not the Service object

@@ -128,18 +128,21 @@ def test_kinds_found_by_discovery_are_created_and_undone_in_a_fresh_process(
 ):
     from k8sgpt_py.cluster import kinds
 
-    manifest = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: deployer}\n"
+    manifest = (
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\n"
+        "metadata: {name: nightly-batch}\nvalue: 1000\n"
+    )
     result = propose(ctx, "apply_manifest", manifest=manifest)
-    assert str(result.proposals[0].target) == "serviceaccount/shop/deployer"
-    land(ctx, result, "create the deployer service account", audit)
-    assert kube.get("ServiceAccount", "deployer", "shop")["metadata"]["name"] == "deployer"
+    assert str(result.proposals[0].target) == "priorityclass/nightly-batch"
+    land(ctx, result, "create the nightly-batch priority class", audit)
+    assert kube.get("PriorityClass", "nightly-batch", None)["value"] == 1000
     # a later `kai undo` starts with no discovered kinds: it must find the kind again
     monkeypatch.setattr(kinds, "_DISCOVERED", {})
     from k8sgpt_py.cluster.kube import Cluster
 
     fresh = Cluster.connect()
     undo(ToolContext(cluster=fresh, settings=Settings(), namespace="shop", now=NOW), audit)
-    assert gone(kube, "ServiceAccount", "deployer", "shop")
+    assert gone(kube, "PriorityClass", "nightly-batch", None)
 
 
 def test_patch_resource_sets_tolerations_and_undo_reverses_it(ctx, kube, audit):
@@ -204,7 +207,7 @@ def test_patch_resource_on_an_hpa_target(ctx, kube, audit):
         ),
         (
             {
-                "kind": "serviceaccount",
+                "kind": "priorityclass",  # known only by discovery
                 "name": "default",
                 "patch": {"a": 1},
                 "patch_type": "strategic",
